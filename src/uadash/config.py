@@ -1,0 +1,86 @@
+"""Where uadash finds its settings: environment first, then `.streamlit/secrets.toml`.
+
+Kept free of Streamlit so that the command line and the tests read the same settings as the
+app. Every setting has a default that makes a local demo work with nothing configured.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DATA_DIR = Path("data")
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+
+
+class ConfigError(ValueError):
+    """A setting is present but unusable; the message names the setting."""
+
+
+def _secrets(path: Path = SECRETS_FILE) -> dict[str, object]:
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from error
+
+
+def _setting(name: str, secrets_key: str) -> str | None:
+    value = os.environ.get(name)
+    if value:
+        return value
+    found = _secrets().get(secrets_key)
+    return str(found) if found else None
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{(DATA_DIR / 'uadash.db').resolve()}"
+
+
+def database_url() -> str:
+    """`UADASH_DATABASE_URL`, else `database_url` in secrets.toml, else the SQLite file."""
+    url = _setting("UADASH_DATABASE_URL", "database_url") or default_database_url()
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        # psycopg 3 is the driver we ship; plain URLs would make SQLAlchemy look for psycopg2.
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def timezone() -> ZoneInfo:
+    """The organisation's time zone: it decides what "today" and "days left" mean."""
+    name = _setting("UADASH_TIMEZONE", "timezone") or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"UADASH_TIMEZONE: unknown time zone {name!r}") from error
+
+
+def today() -> date:
+    """Today in the organisation's time zone (`UADASH_TODAY` pins it, for demos and tests)."""
+    pinned = os.environ.get("UADASH_TODAY")
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError as error:
+            raise ConfigError(f"UADASH_TODAY: {pinned!r} is not a date (YYYY-MM-DD)") from error
+    return datetime.now(timezone()).date()
+
+
+def cases_dir() -> Path:
+    return Path(_setting("UADASH_CASES_DIR", "cases_dir") or DATA_DIR / "cases")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    cases_dir: Path
+
+
+def load() -> Settings:
+    return Settings(database_url=database_url(), cases_dir=cases_dir())
