@@ -1,0 +1,218 @@
+"""Charts: a tidy DataFrame from `queries` in, an `alt.Chart` out.
+
+This module owns the channel colours and their order, so that "letter" is the same blue on
+every chart of the app. The palette is Okabe–Ito, which stays distinguishable for the
+common forms of colour blindness.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from uadash.queries import CHANNELS, Bucket
+
+CHANNEL_COLOURS: dict[str, str] = {
+    "letter": "#0072B2",  # blue
+    "email": "#E69F00",  # orange
+    "call": "#009E73",  # green
+    "tweet": "#56B4E9",  # sky blue
+    "fax": "#CC79A7",  # reddish purple
+}
+CHANNEL_LABELS: dict[str, str] = {
+    "letter": "Letter",
+    "email": "Email",
+    "call": "Call",
+    "tweet": "Tweet",
+    "fax": "Fax",
+}
+AnyChart = alt.Chart | alt.LayerChart
+
+ROLE_DASH = {"primary": [1, 0], "cc": [6, 3], "none": [2, 2]}
+
+_BUCKET_FORMAT = {Bucket.day: "%d %b %Y", Bucket.week: "week of %d %b %Y", Bucket.month: "%B %Y"}
+_BUCKET_AXIS = {Bucket.day: "%d %b", Bucket.week: "%d %b", Bucket.month: "%b %Y"}
+
+
+def channel_colour(title: str = "Channel") -> alt.Color:
+    """The colour encoding every chart uses for channels: fixed order, fixed colours."""
+    return alt.Color(
+        "channel:N",
+        title=title,
+        scale=alt.Scale(domain=CHANNELS, range=[CHANNEL_COLOURS[c] for c in CHANNELS]),
+        sort=CHANNELS,
+        legend=alt.Legend(orient="top", labelExpr=_label_expr(CHANNEL_LABELS)),
+    )
+
+
+def _label_expr(labels: dict[str, str]) -> str:
+    cases = " : ".join(f"datum.value === '{key}' ? '{value}'" for key, value in labels.items())
+    return f"{cases} : datum.value"
+
+
+def _channel_order() -> alt.Order:
+    # Stack letters at the bottom, fax at the top, the same on every stacked chart.
+    return alt.Order("channel_order:Q", sort="ascending")
+
+
+def _with_channel_order(frame: pd.DataFrame) -> pd.DataFrame:
+    order = {channel: index for index, channel in enumerate(CHANNELS)}
+    return frame.assign(channel_order=frame["channel"].map(order))
+
+
+def _period_x(bucket: Bucket, title: str = "") -> alt.X:
+    return alt.X(
+        "period:T",
+        title=title or {"day": "Day", "week": "Week", "month": "Month"}[bucket.value],
+        axis=alt.Axis(format=_BUCKET_AXIS[bucket], labelOverlap=True),
+    )
+
+
+def _period_tooltip(bucket: Bucket) -> alt.Tooltip:
+    return alt.Tooltip("period:T", title=bucket.value.capitalize(), format=_BUCKET_FORMAT[bucket])
+
+
+def actions_over_time(frame: pd.DataFrame, *, bucket: Bucket, title: str) -> alt.Chart:
+    """Stacked bars of actions per bucket, one colour per channel.
+
+    `frame`: period, channel, actions (from `queries.actions_by_channel_over_time`).
+    """
+    return (
+        alt.Chart(_with_channel_order(frame), title=title)
+        .mark_bar()
+        .encode(
+            x=_period_x(bucket),
+            y=alt.Y("sum(actions):Q", title="Actions reported", stack="zero"),
+            color=channel_colour(),
+            order=_channel_order(),
+            tooltip=[
+                _period_tooltip(bucket),
+                alt.Tooltip("channel:N", title="Channel"),
+                alt.Tooltip("sum(actions):Q", title="Actions", format=","),
+            ],
+        )
+        .properties(height=320)
+    )
+
+
+def actions_by_case_over_time(frame: pd.DataFrame, *, bucket: Bucket, title: str) -> alt.Chart:
+    """One line per case. `frame`: period, case, actions."""
+    return (
+        alt.Chart(frame, title=title)
+        .mark_line(point=bucket != Bucket.day)
+        .encode(
+            x=_period_x(bucket),
+            y=alt.Y("actions:Q", title="Actions reported"),
+            color=alt.Color("case:N", title="Case", legend=alt.Legend(orient="top")),
+            tooltip=[
+                _period_tooltip(bucket),
+                alt.Tooltip("case:N", title="Case"),
+                alt.Tooltip("actions:Q", title="Actions", format=","),
+            ],
+        )
+        .properties(height=320)
+    )
+
+
+def actions_by_target_over_time(frame: pd.DataFrame, *, bucket: Bucket, title: str) -> alt.Chart:
+    """One line per target; CC targets dashed, "no target given" dotted.
+
+    `frame`: period, target, role, actions (from `queries.actions_by_target_over_time`).
+    """
+    return (
+        alt.Chart(frame, title=title)
+        .mark_line(point=bucket != Bucket.day)
+        .encode(
+            x=_period_x(bucket),
+            y=alt.Y("actions:Q", title="Actions reported"),
+            color=alt.Color("target:N", title="Target", legend=alt.Legend(orient="top")),
+            strokeDash=alt.StrokeDash(
+                "role:N",
+                title="Role",
+                scale=alt.Scale(domain=list(ROLE_DASH), range=list(ROLE_DASH.values())),
+                legend=None,
+            ),
+            tooltip=[
+                _period_tooltip(bucket),
+                alt.Tooltip("target:N", title="Target"),
+                alt.Tooltip("actions:Q", title="Actions", format=","),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+def actions_by_target(frame: pd.DataFrame, *, title: str) -> AnyChart:
+    """Horizontal bars: each target's total. `frame`: target, role, actions."""
+    base = alt.Chart(frame, title=title).encode(
+        y=alt.Y("target:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("actions:Q", title="Actions reported"),
+    )
+    bars = base.mark_bar(color="#4C566A").encode(
+        opacity=alt.Opacity(
+            "role:N",
+            scale=alt.Scale(domain=["primary", "cc", "none"], range=[1.0, 0.6, 0.35]),
+            legend=None,
+        ),
+        tooltip=[
+            alt.Tooltip("target:N", title="Target"),
+            alt.Tooltip("actions:Q", title="Actions", format=","),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("actions:Q", format=","))
+    return (bars + labels).properties(height=max(80, 44 * len(frame)))
+
+
+def cumulative_actions(frame: pd.DataFrame, *, deadline: date | None, title: str) -> AnyChart:
+    """The running total over time, with a vertical rule at the deadline when there is one.
+
+    `frame`: day, cumulative (from `queries.cumulative_actions`).
+    """
+    line = (
+        alt.Chart(frame)
+        .mark_area(line={"color": "#0072B2"}, color="#0072B2", opacity=0.15)
+        .encode(
+            x=alt.X("day:T", title="Day", axis=alt.Axis(format="%d %b %Y", labelOverlap=True)),
+            y=alt.Y("cumulative:Q", title="Actions reported, running total"),
+            tooltip=[
+                alt.Tooltip("day:T", title="Day", format="%d %b %Y"),
+                alt.Tooltip("cumulative:Q", title="Running total", format=","),
+            ],
+        )
+        .properties(height=300)
+    )
+    if deadline is None:
+        return line.properties(title=title)
+    marker = pd.DataFrame({"day": [pd.Timestamp(deadline)], "label": ["Deadline"]})
+    rule = alt.Chart(marker).mark_rule(color="#B00020", strokeDash=[4, 3], size=2).encode(x="day:T")
+    text = (
+        alt.Chart(marker)
+        .mark_text(align="left", dx=4, dy=-6, color="#B00020", fontWeight="bold")
+        .encode(x="day:T", y=alt.value(12), text="label:N")
+    )
+    return alt.LayerChart(layer=[line, rule, text], title=title)
+
+
+def channel_mix(frame: pd.DataFrame, *, title: str) -> AnyChart:
+    """Horizontal bars: each channel's total and share. `frame`: channel, actions, share."""
+    frame = _with_channel_order(frame)
+    base = alt.Chart(frame, title=title).encode(
+        y=alt.Y("channel:N", title=None, sort=CHANNELS, axis=alt.Axis(labelExpr=_axis_labels())),
+        x=alt.X("actions:Q", title="Actions reported"),
+    )
+    bars = base.mark_bar().encode(
+        color=channel_colour().legend(None),
+        tooltip=[
+            alt.Tooltip("channel:N", title="Channel"),
+            alt.Tooltip("actions:Q", title="Actions", format=","),
+            alt.Tooltip("share:Q", title="Share", format=".1%"),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
+    return (bars + labels).properties(height=200)
+
+
+def _axis_labels() -> str:
+    return _label_expr(CHANNEL_LABELS)

@@ -1,0 +1,566 @@
+"""The read side: filters in, tidy aggregated DataFrames out.
+
+Every number comes from the `action_daily` rollup, grouped in SQL to the resolution a chart
+shows (day, week or month), so a page costs the same with a thousand reports or fifty
+million. Cases are few (hundreds a year), so case-level filters are resolved to a list of
+case ids first and the totals are then asked for those ids.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Engine, Select, cast, func, literal, select
+from sqlalchemy import Date as SqlDate
+from sqlalchemy.orm import Session, selectinload
+
+from uadash.store.models import ActionDaily, Case, ReportBatch, Target
+from uadash.vocab import CaseStatus, Channel, TargetRole
+
+DUE_SOON_DAYS = 7
+NO_TARGET = "No target given"
+CHANNELS: list[str] = [channel.value for channel in Channel]
+
+
+class Bucket(enum.StrEnum):
+    """The resolution of a chart over time."""
+
+    day = "day"
+    week = "week"  # weeks start on Monday
+    month = "month"
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases a figure covers; an empty tuple means "all"."""
+
+    statuses: tuple[CaseStatus, ...] = ()
+    countries: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    case_ids: tuple[int, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.statuses or self.countries or self.tags or self.case_ids)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days, `start` to `end` inclusive."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of equal length that ends the day before this one starts."""
+        end = self.start - timedelta(days=1)
+        return Period(end - timedelta(days=self.days - 1), end)
+
+
+# ---------------------------------------------------------------------------------------
+# Cases
+
+
+@dataclass(frozen=True)
+class CaseChoice:
+    """What a case picker needs: an id and a readable label."""
+
+    id: int
+    ua_number: str
+    update_number: int
+    label: str
+    title: str
+    ref: str  # the value of `?case=` that opens it
+
+
+def case_ref(ua_number: str, update_number: int) -> str:
+    """The shareable reference of a case: `44.22-2` (update 2), `44.22` for a new UA."""
+    return f"{ua_number}-{update_number}" if update_number else ua_number
+
+
+_REF = re.compile(r"^\s*(?:UA\s*)?(\d+)[./](\d+)(?:\s*[-/ ]\s*(?:update\s*)?(\d+))?\s*$", re.I)
+
+
+def parse_case_ref(text: str) -> tuple[str, int | None] | None:
+    """`"44.22-2"` -> ("44.22", 2); `"UA 44/22"` -> ("44.22", None); nonsense -> None."""
+    match = _REF.match(text)
+    if not match:
+        return None
+    number, year, update = match.groups()
+    return f"{int(number)}.{year}", int(update) if update is not None else None
+
+
+def find_case(engine: Engine, ref: str) -> Case | None:
+    """The case a reference names; without an update number, its latest update."""
+    parsed = parse_case_ref(ref)
+    if parsed is None:
+        return None
+    ua_number, update = parsed
+    query = select(Case).where(Case.ua_number == ua_number).options(selectinload(Case.targets))
+    if update is not None:
+        query = query.where(Case.update_number == update)
+    query = query.order_by(Case.update_number.desc()).limit(1)
+    with Session(engine) as session:
+        return session.scalars(query).first()
+
+
+def get_case(engine: Engine, case_id: int) -> Case | None:
+    with Session(engine) as session:
+        query = select(Case).where(Case.id == case_id).options(selectinload(Case.targets))
+        return session.scalars(query).first()
+
+
+def case_choices(engine: Engine) -> list[CaseChoice]:
+    """Every case, newest UA first, for pickers."""
+    query = select(Case.id, Case.ua_number, Case.update_number, Case.title)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    choices = [
+        CaseChoice(
+            id=row.id,
+            ua_number=row.ua_number,
+            update_number=row.update_number,
+            label=_label(row.ua_number, row.update_number),
+            title=row.title,
+            ref=case_ref(row.ua_number, row.update_number),
+        )
+        for row in rows
+    ]
+    return sorted(choices, key=lambda c: (_ua_sort_key(c.ua_number), c.update_number), reverse=True)
+
+
+def _ua_sort_key(ua_number: str) -> tuple[int, int]:
+    number, _, year = ua_number.partition(".")
+    return (int(year) if year.isdigit() else 0, int(number) if number.isdigit() else 0)
+
+
+def _label(ua_number: str, update_number: int) -> str:
+    return f"UA {ua_number}" + (f" (update {update_number})" if update_number else "")
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values a case filter can take, as found in the database."""
+
+    countries: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+def filter_options(engine: Engine) -> FilterOptions:
+    with engine.connect() as connection:
+        rows = connection.execute(select(Case.country, Case.tags)).all()
+    countries = sorted({row.country for row in rows})
+    tags = sorted({str(tag) for row in rows for tag in (row.tags or [])}, key=str.lower)
+    return FilterOptions(countries=countries, tags=tags)
+
+
+def matching_case_ids(engine: Engine, filters: CaseFilter) -> list[int] | None:
+    """The ids of the cases the filter keeps, or None when it keeps every case."""
+    if filters.is_empty:
+        return None
+    query = select(Case.id, Case.tags)
+    if filters.statuses:
+        query = query.where(Case.status.in_(filters.statuses))
+    if filters.countries:
+        query = query.where(Case.country.in_(filters.countries))
+    if filters.case_ids:
+        query = query.where(Case.id.in_(filters.case_ids))
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    # Tags live in a JSON list; with hundreds of cases, matching them here is simpler and
+    # portable across SQLite and PostgreSQL.
+    wanted = {tag.lower() for tag in filters.tags}
+    return [
+        row.id
+        for row in rows
+        if not wanted or wanted & {str(tag).lower() for tag in (row.tags or [])}
+    ]
+
+
+CASE_COLUMNS = [
+    "case_id",
+    "ref",
+    "label",
+    "ua_number",
+    "update_number",
+    "title",
+    "country",
+    "status",
+    "outcome",
+    "deadline",
+    "deadline_note",
+    "days_left",
+    "overdue",
+    "due_soon",
+    "issued",
+    "tags",
+    "people",
+    "is_demo",
+    "total_actions",
+    "actions_last_7_days",
+]
+
+
+def list_cases(engine: Engine, filters: CaseFilter, *, today: date) -> pd.DataFrame:
+    """Every case the filter keeps with its deadline, days left and totals, most urgent first.
+
+    `days_left` is negative once the deadline has passed; `overdue` and `due_soon` are only
+    ever true for active cases (a closed case's old deadline needs nobody's attention).
+    """
+    ids = matching_case_ids(engine, filters)
+    cases = select(Case)
+    if ids is not None:
+        cases = cases.where(Case.id.in_(ids))
+    week_start = today - timedelta(days=DUE_SOON_DAYS - 1)
+    totals = (
+        select(
+            ActionDaily.case_id,
+            func.sum(ActionDaily.actions).label("total"),
+            func.sum(ActionDaily.actions)
+            .filter(ActionDaily.day.between(week_start, today))
+            .label("last_7"),
+        )
+        .group_by(ActionDaily.case_id)
+        .where(_in_ids(ActionDaily.case_id, ids))
+    )
+    with Session(engine) as session:
+        rows = session.scalars(cases).all()
+        sums = {row.case_id: (row.total, row.last_7) for row in session.execute(totals)}
+    records = [_case_record(case, sums.get(case.id, (0, 0)), today) for case in rows]
+    frame = pd.DataFrame.from_records(records, columns=CASE_COLUMNS)
+    if frame.empty:
+        return frame
+    frame["days_left"] = frame["days_left"].astype("Int64")
+    frame["_rank"] = frame.apply(_attention_rank, axis=1)
+    frame["_deadline"] = pd.to_datetime(frame["deadline"]).fillna(pd.Timestamp.max)
+    frame = frame.sort_values(["_rank", "_deadline", "ua_number", "update_number"])
+    return frame.drop(columns=["_rank", "_deadline"]).reset_index(drop=True)
+
+
+def _case_record(case: Case, sums: tuple[Any, Any], today: date) -> dict[str, Any]:
+    days_left = (case.deadline - today).days if case.deadline else None
+    is_active = case.status == CaseStatus.active
+    return {
+        "case_id": case.id,
+        "ref": case_ref(case.ua_number, case.update_number),
+        "label": case.label,
+        "ua_number": case.ua_number,
+        "update_number": case.update_number,
+        "title": case.title,
+        "country": case.country,
+        "status": case.status.value,
+        "outcome": case.outcome.value if case.outcome else None,
+        "deadline": case.deadline,
+        "deadline_note": case.deadline_note,
+        "days_left": days_left,
+        "overdue": bool(is_active and days_left is not None and days_left < 0),
+        "due_soon": bool(is_active and days_left is not None and 0 <= days_left < DUE_SOON_DAYS),
+        "issued": case.issued,
+        "tags": list(case.tags or []),
+        "people": ", ".join(str(p.get("name", "")) for p in case.people_at_risk or []),
+        "is_demo": case.is_demo,
+        "total_actions": int(sums[0] or 0),
+        "actions_last_7_days": int(sums[1] or 0),
+    }
+
+
+_STATUS_RANK = {"active": 2, "paused": 3, "draft": 4, "closed": 5}
+
+
+def _attention_rank(row: pd.Series) -> int:
+    if row["overdue"]:
+        return 0
+    if row["due_soon"]:
+        return 1
+    return _STATUS_RANK.get(str(row["status"]), 6)
+
+
+# ---------------------------------------------------------------------------------------
+# Totals
+
+
+def reports_by_source(engine: Engine) -> dict[str, int]:
+    """How many reports each source has written (`{"demo": 200000, "form": 1234}`).
+
+    Read from the batches, which count their reports, so it costs nothing at any scale.
+    """
+    query = select(ReportBatch.source, func.sum(ReportBatch.reports)).group_by(ReportBatch.source)
+    with engine.connect() as connection:
+        return {_enum_value(source): int(n or 0) for source, n in connection.execute(query)}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The overview's big numbers."""
+
+    period: Period
+    actions: int
+    previous_actions: int
+    active_cases: int
+    due_soon: int
+    overdue: int
+
+    @property
+    def change(self) -> int:
+        return self.actions - self.previous_actions
+
+    @property
+    def change_percent(self) -> float | None:
+        """The change against the previous period in percent; None when that was zero."""
+        if not self.previous_actions:
+            return None
+        return 100.0 * self.change / self.previous_actions
+
+
+def headline(engine: Engine, filters: CaseFilter, *, period: Period, today: date) -> Headline:
+    ids = matching_case_ids(engine, filters)
+    cases = list_cases(engine, filters, today=today)
+    return Headline(
+        period=period,
+        actions=total_actions(engine, ids, period),
+        previous_actions=total_actions(engine, ids, period.previous()),
+        active_cases=int((cases["status"] == CaseStatus.active.value).sum()) if len(cases) else 0,
+        due_soon=int(cases["due_soon"].sum()) if len(cases) else 0,
+        overdue=int(cases["overdue"].sum()) if len(cases) else 0,
+    )
+
+
+def total_actions(
+    engine: Engine,
+    case_ids: Sequence[int] | None,
+    period: Period | None = None,
+    *,
+    target_id: int | None = None,
+) -> int:
+    """The sum of reported actions for these cases (None: all) in the period (None: ever)."""
+    query = select(func.coalesce(func.sum(ActionDaily.actions), 0)).where(
+        _in_ids(ActionDaily.case_id, case_ids)
+    )
+    if period is not None:
+        query = query.where(ActionDaily.day.between(period.start, period.end))
+    if target_id is not None:
+        query = query.where(ActionDaily.target_key == target_id)
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def _in_ids(column: Any, ids: Sequence[int] | None) -> ColumnElement[bool]:
+    if ids is None:
+        return literal(True)
+    return column.in_(list(ids))
+
+
+def bucket_expression(dialect: str, bucket: Bucket) -> ColumnElement[Any]:
+    """The first day of the bucket that `action_daily.day` falls in, in SQL."""
+    day: ColumnElement[Any] = ActionDaily.__table__.c.day
+    if bucket == Bucket.day:
+        return day
+    if dialect == "postgresql":
+        return cast(func.date_trunc(bucket.value, day), SqlDate)
+    if bucket == Bucket.week:
+        # SQLite: move forward to Sunday (or stay), then back six days: that week's Monday.
+        return func.date(day, "weekday 0", "-6 days")
+    return func.strftime("%Y-%m-01", day)
+
+
+def _over_time(
+    engine: Engine,
+    ids: Sequence[int] | None,
+    period: Period,
+    bucket: Bucket,
+    by: Sequence[Any],
+) -> tuple[Select[Any], Any]:
+    period_column = bucket_expression(engine.dialect.name, bucket).label("period")
+    query = (
+        select(period_column, *by, func.sum(ActionDaily.actions).label("actions"))
+        .where(ActionDaily.day.between(period.start, period.end))
+        .where(_in_ids(ActionDaily.case_id, ids))
+        .group_by(period_column, *by)
+        .order_by(period_column)
+    )
+    return query, period_column
+
+
+def _frame(engine: Engine, query: Select[Any], columns: list[str]) -> pd.DataFrame:
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    if "period" in frame:
+        frame["period"] = pd.to_datetime(frame["period"])
+    if "actions" in frame:
+        frame["actions"] = frame["actions"].astype("int64")
+    return frame
+
+
+def actions_by_channel_over_time(
+    engine: Engine, filters: CaseFilter, *, period: Period, bucket: Bucket
+) -> pd.DataFrame:
+    """Columns period, channel, actions: one row per bucket and channel that has actions."""
+    ids = matching_case_ids(engine, filters)
+    query, _ = _over_time(engine, ids, period, bucket, [ActionDaily.channel])
+    frame = _frame(engine, query, ["period", "channel", "actions"])
+    frame["channel"] = frame["channel"].map(_channel_value)
+    return frame
+
+
+def actions_by_case_over_time(
+    engine: Engine, filters: CaseFilter, *, period: Period, bucket: Bucket
+) -> pd.DataFrame:
+    """Columns period, case_id, case (its label), actions."""
+    ids = matching_case_ids(engine, filters)
+    query, _ = _over_time(engine, ids, period, bucket, [ActionDaily.case_id])
+    frame = _frame(engine, query, ["period", "case_id", "actions"])
+    labels = {choice.id: choice.label for choice in case_choices(engine)}
+    frame.insert(2, "case", frame["case_id"].map(labels))
+    return frame
+
+
+def actions_by_channel(engine: Engine, filters: CaseFilter, *, period: Period) -> pd.DataFrame:
+    """Columns channel, actions, share: every channel, in the fixed order, zeros included."""
+    ids = matching_case_ids(engine, filters)
+    query = (
+        select(ActionDaily.channel, func.sum(ActionDaily.actions))
+        .where(ActionDaily.day.between(period.start, period.end))
+        .where(_in_ids(ActionDaily.case_id, ids))
+        .group_by(ActionDaily.channel)
+    )
+    with engine.connect() as connection:
+        sums = {_channel_value(c): int(n) for c, n in connection.execute(query)}
+    frame = pd.DataFrame({"channel": CHANNELS, "actions": [sums.get(c, 0) for c in CHANNELS]})
+    total = frame["actions"].sum()
+    frame["share"] = frame["actions"] / total if total else 0.0
+    return frame
+
+
+def _enum_value(value: Any) -> str:
+    return value.value if isinstance(value, enum.Enum) else str(value)
+
+
+_channel_value = _enum_value
+
+
+# ---------------------------------------------------------------------------------------
+# One case
+
+
+def case_period(engine: Engine, case: Case, *, today: date) -> Period:
+    """The days worth showing for a case: from its issue date (or first report, if earlier)
+    to today. Without either, the 60 days before its deadline, or the last 90 days."""
+    starts = [day for day in (case.issued, first_action_day(engine, case.id)) if day]
+    if not starts and case.deadline:
+        starts = [case.deadline - timedelta(days=60)]
+    start = min(starts) if starts else today - timedelta(days=89)
+    return Period(min(start, today), today)
+
+
+def first_action_day(engine: Engine, case_id: int) -> date | None:
+    query = select(func.min(ActionDaily.day)).where(ActionDaily.case_id == case_id)
+    with engine.connect() as connection:
+        value = connection.execute(query).scalar_one_or_none()
+    return pd.Timestamp(value).date() if value is not None else None
+
+
+def target_labels(case: Case) -> dict[int, str]:
+    """`target_key` -> a readable label; CC targets say so, 0 is "no target given"."""
+    labels = {0: NO_TARGET}
+    for target in case.targets:
+        label = target.name if not target.title else f"{target.name} ({target.title})"
+        if target.role == TargetRole.cc:
+            label += " — CC"
+        labels[target.id] = label
+    return labels
+
+
+def actions_by_target_over_time(
+    engine: Engine, case: Case, *, period: Period, bucket: Bucket
+) -> pd.DataFrame:
+    """Columns period, target_key, target, role, actions."""
+    query, _ = _over_time(engine, [case.id], period, bucket, [ActionDaily.target_key])
+    frame = _frame(engine, query, ["period", "target_key", "actions"])
+    return _label_targets(frame, case)
+
+
+def actions_by_target(engine: Engine, case: Case, *, period: Period | None = None) -> pd.DataFrame:
+    """Columns target_key, target, role, actions: every target of the case, zeros included,
+    in the case's order, then "no target given" when any report named none."""
+    query = (
+        select(ActionDaily.target_key, func.sum(ActionDaily.actions))
+        .where(ActionDaily.case_id == case.id)
+        .group_by(ActionDaily.target_key)
+    )
+    if period is not None:
+        query = query.where(ActionDaily.day.between(period.start, period.end))
+    with engine.connect() as connection:
+        sums = {int(key): int(n) for key, n in connection.execute(query)}
+    keys = [target.id for target in case.targets] + ([0] if sums.get(0) else [])
+    frame = pd.DataFrame({"target_key": keys, "actions": [sums.get(k, 0) for k in keys]})
+    return _label_targets(frame, case)
+
+
+def _label_targets(frame: pd.DataFrame, case: Case) -> pd.DataFrame:
+    labels = target_labels(case)
+    roles = {target.id: target.role.value for target in case.targets}
+    frame["target"] = frame["target_key"].map(labels)
+    frame["role"] = frame["target_key"].map(roles).fillna("none")
+    leading = [c for c in frame.columns if c not in ("target", "role", "actions")]
+    return frame[[*leading, "target", "role", "actions"]]
+
+
+def cumulative_actions(engine: Engine, case: Case, *, period: Period) -> pd.DataFrame:
+    """Columns day, actions, cumulative: every day of the period (zero days included), with
+    the running total counted from the case's very first report."""
+    before = select(func.coalesce(func.sum(ActionDaily.actions), 0)).where(
+        ActionDaily.case_id == case.id, ActionDaily.day < period.start
+    )
+    daily = (
+        select(ActionDaily.day, func.sum(ActionDaily.actions))
+        .where(ActionDaily.case_id == case.id)
+        .where(ActionDaily.day.between(period.start, period.end))
+        .group_by(ActionDaily.day)
+    )
+    with engine.connect() as connection:
+        carried = int(connection.execute(before).scalar_one())
+        sums = {pd.Timestamp(day): int(n) for day, n in connection.execute(daily)}
+    days = pd.date_range(period.start, period.end, freq="D")
+    frame = pd.DataFrame({"day": days, "actions": [sums.get(day, 0) for day in days]})
+    frame["cumulative"] = frame["actions"].cumsum() + carried
+    return frame
+
+
+def case_targets_table(engine: Engine, case: Case) -> pd.DataFrame:
+    """The case's targets with their contact details and each one's total actions."""
+    totals = actions_by_target(engine, case).set_index("target_key")["actions"]
+    rows = [
+        {
+            "name": target.name,
+            "title": target.title,
+            "organisation": target.organisation,
+            "address": target.address,
+            "email": target.email,
+            "phone": target.phone,
+            "fax": target.fax,
+            "social_handle": target.social_handle,
+            "role": "CC" if target.role == TargetRole.cc else "Primary",
+            "actions": int(totals.get(target.id, 0)),
+        }
+        for target in case.targets
+    ]
+    return pd.DataFrame(rows)
+
+
+def target_by_id(case: Case, target_id: int) -> Target | None:
+    return next((target for target in case.targets if target.id == target_id), None)
