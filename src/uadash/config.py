@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -61,15 +61,18 @@ def timezone() -> ZoneInfo:
         raise ConfigError(f"UADASH_TIMEZONE: unknown time zone {name!r}") from error
 
 
-def today() -> date:
-    """Today in the organisation's time zone (`UADASH_TODAY` pins it, for demos and tests)."""
+def today(*, now: datetime | None = None) -> date:
+    """The date in the organisation's time zone at `now` (default: this instant).
+
+    `UADASH_TODAY` pins it, for demos and tests.
+    """
     pinned = os.environ.get("UADASH_TODAY")
-    if pinned:
+    if pinned and now is None:
         try:
             return date.fromisoformat(pinned)
         except ValueError as error:
             raise ConfigError(f"UADASH_TODAY: {pinned!r} is not a date (YYYY-MM-DD)") from error
-    return datetime.now(timezone()).date()
+    return (now or datetime.now(UTC)).astimezone(timezone()).date()
 
 
 def cases_dir() -> Path:

@@ -246,8 +246,10 @@ def list_cases(engine: Engine, filters: CaseFilter, *, today: date) -> pd.DataFr
         return frame
     frame["days_left"] = frame["days_left"].astype("Int64")
     frame["_rank"] = frame.apply(_attention_rank, axis=1)
-    frame["_deadline"] = pd.to_datetime(frame["deadline"]).fillna(pd.Timestamp.max)
-    frame = frame.sort_values(["_rank", "_deadline", "ua_number", "update_number"])
+    frame["_deadline"] = pd.to_datetime(frame["deadline"])
+    frame = frame.sort_values(
+        ["_rank", "_deadline", "ua_number", "update_number"], na_position="last"
+    )
     return frame.drop(columns=["_rank", "_deadline"]).reset_index(drop=True)
 
 

@@ -1,0 +1,120 @@
+"""Case page: one UA's status, deadline, targets, and its actions by channel and by target."""
+
+import streamlit as st
+
+from uadash import charts, queries
+from uadash.ui import session
+from uadash.ui.badges import status_badges
+from uadash.ui.filters import bucket_picker, period_picker
+from uadash.ui.pickers import case_picker
+from uadash.wording import long_date, number
+
+engine = session.engine()
+today = session.today()
+
+case = case_picker(engine)
+if case is None:
+    st.stop()
+ref = queries.case_ref(case.ua_number, case.update_number)
+
+st.title(case.title)
+people = ", ".join(p["name"] for p in case.people_at_risk) or "not named"
+facts = [case.label, case.country, f"People at risk: {people}"]
+if case.issued:
+    facts.append(f"Issued {long_date(case.issued)}")
+st.markdown(" · ".join(facts))
+badges = status_badges(
+    case.status.value, case.outcome.value if case.outcome else None, case.deadline, today=today
+)
+deadline = f"Deadline {long_date(case.deadline)}" if case.deadline else "No deadline"
+st.markdown(f"{badges} &nbsp; {deadline}")
+if case.deadline_note:
+    st.caption(case.deadline_note)
+if case.is_demo:
+    st.info("This is an invented **demo** case.", icon=":material/science:")
+if case.summary:
+    with st.expander("Summary"):
+        st.write(case.summary)
+st.page_link(
+    "pages/letters.py",
+    label="Preview the letter for each target",
+    icon=":material/mail:",
+    query_params={"case": ref},
+)
+
+period = period_picker(
+    today=today, key="case", whole=queries.case_period(engine, case, today=today)
+)
+everything = queries.total_actions(engine, [case.id])
+in_period = queries.total_actions(engine, [case.id], period)
+columns = st.columns(3)
+columns[0].metric("Actions reported, all time", number(everything), border=True)
+columns[1].metric(
+    f"From {long_date(period.start)} to {long_date(period.end)}", number(in_period), border=True
+)
+columns[2].metric("Targets", len(case.targets), border=True)
+
+if not everything:
+    st.write("No actions have been reported for this case yet.")
+else:
+    bucket = bucket_picker(key="case")
+    over_time = queries.actions_by_channel_over_time(
+        engine, queries.CaseFilter(case_ids=(case.id,)), period=period, bucket=bucket
+    )
+    if over_time.empty:
+        st.write("No actions were reported for this case in this period.")
+    else:
+        left, right = st.columns([2, 1])
+        left.altair_chart(
+            charts.actions_over_time(
+                over_time, bucket=bucket, title=f"Actions per {bucket.value}, by channel"
+            ),
+            width="stretch",
+        )
+        mix = queries.actions_by_channel(
+            engine, queries.CaseFilter(case_ids=(case.id,)), period=period
+        )
+        right.altair_chart(charts.channel_mix(mix, title="Channel mix"), width="stretch")
+
+        by_target = queries.actions_by_target_over_time(engine, case, period=period, bucket=bucket)
+        left, right = st.columns([2, 1])
+        left.altair_chart(
+            charts.actions_by_target_over_time(
+                by_target, bucket=bucket, title=f"Actions per {bucket.value}, by target"
+            ),
+            width="stretch",
+        )
+        totals = queries.actions_by_target(engine, case, period=period)
+        right.altair_chart(
+            charts.actions_by_target(totals, title="Actions by target"), width="stretch"
+        )
+
+        running = queries.cumulative_actions(engine, case, period=period)
+        st.altair_chart(
+            charts.cumulative_actions(
+                running, deadline=case.deadline, title="Running total of actions"
+            ),
+            width="stretch",
+        )
+
+st.subheader("Targets")
+targets = queries.case_targets_table(engine, case)
+st.dataframe(
+    targets,
+    column_config={
+        "name": "Name",
+        "title": "Title",
+        "organisation": "Organisation",
+        "address": st.column_config.TextColumn("Address", width="medium"),
+        "email": "Email",
+        "phone": "Phone",
+        "fax": "Fax",
+        "social_handle": "Social",
+        "role": "Role",
+        "actions": st.column_config.NumberColumn("Actions", format="localized"),
+    },
+    hide_index=True,
+)
+for target in case.targets:
+    if target.note:
+        st.caption(f"{target.name}: {target.note}")

@@ -1,0 +1,118 @@
+"""Overview: every case's status and deadline at a glance, and actions over time."""
+
+import streamlit as st
+
+from uadash import charts, queries
+from uadash.ui import session
+from uadash.ui.badges import status_cell
+from uadash.ui.filters import bucket_picker, case_filter, period_picker
+from uadash.wording import long_date, number, plural
+
+engine = session.engine()
+today = session.today()
+filters = case_filter(engine, key="overview")
+period = period_picker(today=today, key="overview")
+
+st.title("Urgent Actions")
+st.caption(
+    f"Today is {long_date(today)}. Actions counted from {long_date(period.start)} "
+    f"to {long_date(period.end)}."
+)
+sources = queries.reports_by_source(engine)
+if sources.get("demo"):
+    st.info(
+        f"Includes {number(sources['demo'])} generated **demo** reports and demo cases.",
+        icon=":material/science:",
+    )
+
+top = queries.headline(engine, filters, period=period, today=today)
+change = f"{top.change:+,} vs previous {plural(period.days, 'day')}"
+if top.change_percent is not None:
+    change += f" ({top.change_percent:+.0f}%)"
+columns = st.columns(4)
+columns[0].metric("Actions reported", number(top.actions), change, border=True)
+columns[1].metric("Active cases", number(top.active_cases), border=True)
+columns[2].metric(
+    "Due within 7 days",
+    number(top.due_soon),
+    border=True,
+    help="Active cases whose deadline is today or in the next 6 days.",
+)
+columns[3].metric(
+    "Deadline passed",
+    number(top.overdue),
+    border=True,
+    help="Active cases whose deadline is behind us.",
+)
+
+st.subheader("Cases", anchor="cases")
+cases = queries.list_cases(engine, filters, today=today)
+if cases.empty:
+    st.write("No cases match these filters.")
+else:
+    table = cases.assign(
+        link=[f"/case?case={ref}" for ref in cases["ref"]],
+        status_text=cases.apply(status_cell, axis=1),
+        deadline_text=[d.isoformat() if d else "no end date" for d in cases["deadline"]],
+        title_text=[
+            t + ("  · demo" if demo else "")
+            for t, demo in zip(cases["title"], cases["is_demo"], strict=True)
+        ],
+    )
+    picked = st.dataframe(
+        table,
+        column_order=[
+            "link",
+            "title_text",
+            "country",
+            "status_text",
+            "deadline_text",
+            "days_left",
+            "total_actions",
+            "actions_last_7_days",
+        ],
+        column_config={
+            "link": st.column_config.LinkColumn(
+                "Case", display_text=r"case=(.*)$", help="Open the case page"
+            ),
+            "title_text": st.column_config.TextColumn("Title", width="large"),
+            "country": "Country",
+            "status_text": "Status",
+            "deadline_text": "Deadline",
+            "days_left": st.column_config.NumberColumn(
+                "Days left", help="Negative: days since the deadline passed."
+            ),
+            "total_actions": st.column_config.NumberColumn("Total actions", format="localized"),
+            "actions_last_7_days": st.column_config.NumberColumn("Last 7 days", format="localized"),
+        },
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="overview-cases",
+    )
+    st.caption("Most urgent first. Select a row, or click its UA number, to open the case.")
+    if picked.selection.rows:
+        chosen = table.iloc[picked.selection.rows[0]]
+        st.switch_page("pages/case.py", query_params={"case": chosen["ref"]})
+
+st.subheader("Actions over time")
+bucket = bucket_picker(key="overview")
+by_channel, by_case = st.tabs(["By channel", "By case"])
+with by_channel:
+    frame = queries.actions_by_channel_over_time(engine, filters, period=period, bucket=bucket)
+    if frame.empty:
+        st.write("No actions were reported in this period for these cases.")
+    else:
+        title = f"Actions per {bucket.value}, by channel"
+        st.altair_chart(
+            charts.actions_over_time(frame, bucket=bucket, title=title), width="stretch"
+        )
+with by_case:
+    frame = queries.actions_by_case_over_time(engine, filters, period=period, bucket=bucket)
+    if frame.empty:
+        st.write("No actions were reported in this period for these cases.")
+    else:
+        title = f"Actions per {bucket.value}, by case"
+        st.altair_chart(
+            charts.actions_by_case_over_time(frame, bucket=bucket, title=title), width="stretch"
+        )

@@ -1,0 +1,1 @@
+"""The only shared Streamlit code: the database handle, filters, badges."""

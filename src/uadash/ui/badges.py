@@ -1,0 +1,59 @@
+"""Readable status badges, the same wording and colours on every page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from uadash.wording import deadline_phrase, status_label
+
+BadgeColour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray"]
+
+
+def attention(status: str, days_left: int | None) -> tuple[str, BadgeColour]:
+    """The one word that says what a case needs, and its colour."""
+    if status == "active" and days_left is not None and days_left < 0:
+        return "Deadline passed", "red"
+    if status == "active" and days_left is not None and days_left < 7:
+        return "Due soon", "orange"
+    return {
+        "active": ("Active", "green"),
+        "paused": ("Paused", "yellow"),
+        "draft": ("Draft", "gray"),
+        "closed": ("Closed", "blue"),
+    }.get(status, (status, "gray"))  # type: ignore[return-value]
+
+
+_ICONS = {"red": "🔴", "orange": "🟠", "green": "🟢", "yellow": "⏸️", "gray": "📝", "blue": "✔️"}
+
+
+def status_cell(row: Any) -> str:
+    """A status for a table cell, with a coloured mark: `🔴 Deadline passed`."""
+    days_left = None if row["days_left"] is None or _isna(row["days_left"]) else row["days_left"]
+    word, colour = attention(str(row["status"]), days_left)
+    if row["status"] == "closed" and row.get("outcome"):
+        word = status_label("closed", row["outcome"])
+    return f"{_ICONS[colour]} {word}"
+
+
+def _isna(value: Any) -> bool:
+    try:
+        return bool(value != value)  # NaN and pd.NA are not equal to themselves
+    except TypeError:
+        return True
+
+
+def status_badges(status: str, outcome: str | None, deadline: date | None, *, today: date) -> str:
+    """The status and deadline of one case as inline Markdown badges, side by side."""
+    days_left = (deadline - today).days if deadline else None
+    word, colour = attention(status, days_left)
+    badges = [_badge(status_label(status, outcome), "blue" if status == "closed" else colour)]
+    if word in ("Deadline passed", "Due soon"):
+        badges.append(_badge(word, colour))
+    badges.append(_badge("⏰ " + deadline_phrase(deadline, today=today).capitalize(), "gray"))
+    return " ".join(badges)
+
+
+def _badge(text: str, colour: BadgeColour) -> str:
+    safe = text.replace("[", "(").replace("]", ")")
+    return f":{colour}-badge[{safe}]"
