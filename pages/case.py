@@ -67,7 +67,10 @@ else:
         left, right = st.columns([2, 1])
         left.altair_chart(
             charts.actions_over_time(
-                over_time, bucket=bucket, title=f"Actions per {bucket.value}, by channel"
+                over_time,
+                bucket=bucket,
+                title=f"Actions per {bucket.value}, by channel",
+                period=period,
             ),
             width="stretch",
         )
@@ -80,7 +83,10 @@ else:
         left, right = st.columns([2, 1])
         left.altair_chart(
             charts.actions_by_target_over_time(
-                by_target, bucket=bucket, title=f"Actions per {bucket.value}, by target"
+                by_target,
+                bucket=bucket,
+                title=f"Actions per {bucket.value}, by target",
+                period=period,
             ),
             width="stretch",
         )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from uadash import charts, queries
 from uadash.ui import session
-from uadash.ui.badges import status_cell
+from uadash.ui.badges import status_cell, status_cell_style
 from uadash.ui.filters import bucket_picker, case_filter, period_picker
 from uadash.wording import long_date, number, plural
 
@@ -26,11 +26,17 @@ if sources.get("demo"):
     )
 
 top = queries.headline(engine, filters, period=period, today=today)
-change = f"{top.change:+,} vs previous {plural(period.days, 'day')}"
+change = f"{top.change:+,}"
 if top.change_percent is not None:
     change += f" ({top.change_percent:+.0f}%)"
-columns = st.columns(4)
-columns[0].metric("Actions reported", number(top.actions), change, border=True)
+columns = st.columns([1.5, 1, 1, 1])
+columns[0].metric(
+    "Actions reported",
+    number(top.actions),
+    change,
+    border=True,
+    delta_description=f"vs the previous {plural(period.days, 'day')}",
+)
 columns[1].metric("Active cases", number(top.active_cases), border=True)
 columns[2].metric(
     "Due within 7 days",
@@ -60,7 +66,9 @@ else:
         ],
     )
     picked = st.dataframe(
-        table,
+        table.style.map(status_cell_style, subset=["status_text"]).format(
+            na_rep="", subset=["days_left"]
+        ),
         column_order=[
             "link",
             "title_text",
@@ -75,7 +83,7 @@ else:
             "link": st.column_config.LinkColumn(
                 "Case", display_text=r"case=(.*)$", help="Open the case page"
             ),
-            "title_text": st.column_config.TextColumn("Title", width="large"),
+            "title_text": st.column_config.TextColumn("Title", width="medium"),
             "country": "Country",
             "status_text": "Status",
             "deadline_text": "Deadline",
@@ -105,7 +113,8 @@ with by_channel:
     else:
         title = f"Actions per {bucket.value}, by channel"
         st.altair_chart(
-            charts.actions_over_time(frame, bucket=bucket, title=title), width="stretch"
+            charts.actions_over_time(frame, bucket=bucket, title=title, period=period),
+            width="stretch",
         )
 with by_case:
     frame = queries.actions_by_case_over_time(engine, filters, period=period, bucket=bucket)
@@ -114,5 +123,6 @@ with by_case:
     else:
         title = f"Actions per {bucket.value}, by case"
         st.altair_chart(
-            charts.actions_by_case_over_time(frame, bucket=bucket, title=title), width="stretch"
+            charts.actions_by_case_over_time(frame, bucket=bucket, title=title, period=period),
+            width="stretch",
         )

@@ -196,7 +196,7 @@ def test_targets_include_zero_cc_and_no_target(two_cases, engine: Engine) -> Non
     case = queries.get_case(engine, first.id)
     assert case is not None
     totals = queries.actions_by_target(engine, case)
-    assert list(totals["target"]) == ["Judge A", "Minister B", "Embassy C — CC", queries.NO_TARGET]
+    assert list(totals["target"]) == ["Judge A", "Minister B", "Embassy C (CC)", queries.NO_TARGET]
     assert list(totals["actions"]) == [6, 2, 1, 3]
     assert list(totals["role"]) == ["primary", "primary", "cc", "none"]
 

@@ -12,7 +12,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from uadash.queries import CHANNELS, Bucket
+from uadash.queries import CHANNELS, Bucket, Period
 
 CHANNEL_COLOURS: dict[str, str] = {
     "letter": "#0072B2",  # blue
@@ -62,28 +62,55 @@ def _with_channel_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(channel_order=frame["channel"].map(order))
 
 
-def _period_x(bucket: Bucket, title: str = "") -> alt.X:
+def _period_x(bucket: Bucket, period: Period | None) -> alt.X:
+    # With a period, the axis spans all of it, so quiet weeks show as gaps, not as nothing.
+    scale = alt.Scale(domain=_domain(bucket, period)) if period else alt.Undefined
     return alt.X(
         "period:T",
-        title=title or {"day": "Day", "week": "Week", "month": "Month"}[bucket.value],
+        title={"day": "Day", "week": "Week", "month": "Month"}[bucket.value],
         axis=alt.Axis(format=_BUCKET_AXIS[bucket], labelOverlap=True),
+        scale=scale,
     )
+
+
+def _domain(bucket: Bucket, period: Period) -> list[alt.DateTime]:
+    start = pd.Timestamp(period.start)
+    if bucket == Bucket.week:
+        start -= pd.Timedelta(days=start.day_of_week)
+    elif bucket == Bucket.month:
+        start = start.replace(day=1)
+    end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    return [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in (start, end)]
+
+
+def _with_bucket_end(frame: pd.DataFrame, bucket: Bucket) -> pd.DataFrame:
+    """Add `period_end`, where the bucket's bar stops: a little before the next bucket, so
+    neighbouring bars keep a thin gap."""
+    start = pd.to_datetime(frame["period"])
+    if bucket == Bucket.month:
+        length = (start + pd.offsets.MonthBegin(1)) - start
+    else:
+        length = pd.Series(pd.Timedelta(days=7 if bucket == Bucket.week else 1), index=frame.index)
+    return frame.assign(period_end=start + length * 0.85)
 
 
 def _period_tooltip(bucket: Bucket) -> alt.Tooltip:
     return alt.Tooltip("period:T", title=bucket.value.capitalize(), format=_BUCKET_FORMAT[bucket])
 
 
-def actions_over_time(frame: pd.DataFrame, *, bucket: Bucket, title: str) -> alt.Chart:
+def actions_over_time(
+    frame: pd.DataFrame, *, bucket: Bucket, title: str, period: Period | None = None
+) -> alt.Chart:
     """Stacked bars of actions per bucket, one colour per channel.
 
     `frame`: period, channel, actions (from `queries.actions_by_channel_over_time`).
     """
     return (
-        alt.Chart(_with_channel_order(frame), title=title)
+        alt.Chart(_with_bucket_end(_with_channel_order(frame), bucket), title=title)
         .mark_bar()
         .encode(
-            x=_period_x(bucket),
+            x=_period_x(bucket, period),
+            x2="period_end:T",  # each bar spans its whole day, week or month
             y=alt.Y("sum(actions):Q", title="Actions reported", stack="zero"),
             color=channel_colour(),
             order=_channel_order(),
@@ -97,13 +124,15 @@ def actions_over_time(frame: pd.DataFrame, *, bucket: Bucket, title: str) -> alt
     )
 
 
-def actions_by_case_over_time(frame: pd.DataFrame, *, bucket: Bucket, title: str) -> alt.Chart:
+def actions_by_case_over_time(
+    frame: pd.DataFrame, *, bucket: Bucket, title: str, period: Period | None = None
+) -> alt.Chart:
     """One line per case. `frame`: period, case, actions."""
     return (
         alt.Chart(frame, title=title)
         .mark_line(point=bucket != Bucket.day)
         .encode(
-            x=_period_x(bucket),
+            x=_period_x(bucket, period),
             y=alt.Y("actions:Q", title="Actions reported"),
             color=alt.Color("case:N", title="Case", legend=alt.Legend(orient="top")),
             tooltip=[
@@ -116,7 +145,9 @@ def actions_by_case_over_time(frame: pd.DataFrame, *, bucket: Bucket, title: str
     )
 
 
-def actions_by_target_over_time(frame: pd.DataFrame, *, bucket: Bucket, title: str) -> alt.Chart:
+def actions_by_target_over_time(
+    frame: pd.DataFrame, *, bucket: Bucket, title: str, period: Period | None = None
+) -> alt.Chart:
     """One line per target; CC targets dashed, "no target given" dotted.
 
     `frame`: period, target, role, actions (from `queries.actions_by_target_over_time`).
@@ -125,7 +156,7 @@ def actions_by_target_over_time(frame: pd.DataFrame, *, bucket: Bucket, title: s
         alt.Chart(frame, title=title)
         .mark_line(point=bucket != Bucket.day)
         .encode(
-            x=_period_x(bucket),
+            x=_period_x(bucket, period),
             y=alt.Y("actions:Q", title="Actions reported"),
             color=alt.Color("target:N", title="Target", legend=alt.Legend(orient="top")),
             strokeDash=alt.StrokeDash(
@@ -199,7 +230,12 @@ def channel_mix(frame: pd.DataFrame, *, title: str) -> AnyChart:
     """Horizontal bars: each channel's total and share. `frame`: channel, actions, share."""
     frame = _with_channel_order(frame)
     base = alt.Chart(frame, title=title).encode(
-        y=alt.Y("channel:N", title=None, sort=CHANNELS, axis=alt.Axis(labelExpr=_axis_labels())),
+        y=alt.Y(
+            "channel:N",
+            title=None,
+            sort=CHANNELS,
+            axis=alt.Axis(labelExpr=_axis_labels(), labelOverlap=False),
+        ),
         x=alt.X("actions:Q", title="Actions reported"),
     )
     bars = base.mark_bar().encode(
@@ -211,7 +247,7 @@ def channel_mix(frame: pd.DataFrame, *, title: str) -> AnyChart:
         ],
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
-    return (bars + labels).properties(height=200)
+    return (bars + labels).properties(height=220)
 
 
 def _axis_labels() -> str:

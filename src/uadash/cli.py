@@ -8,6 +8,7 @@ traceback, and exit non-zero.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -53,6 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("uadash: interrupted; the unfinished transaction was rolled back", file=sys.stderr)
         return 130
+    except Exception as error:
+        if os.environ.get("UADASH_DEBUG"):
+            raise
+        print(
+            f"uadash: unexpected {type(error).__name__}: {error} "
+            "(set UADASH_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -167,12 +177,16 @@ def _cases(engine: Engine, _args: argparse.Namespace) -> int:
     if frame.empty:
         print("No cases. Load some with `uadash load-cases data/cases`.")
         return 0
-    statuses = zip(frame["status"], frame["outcome"], strict=True)
+    outcomes = [None if pd.isna(outcome) else outcome for outcome in frame["outcome"]]
+    statuses = zip(frame["status"], outcomes, strict=True)
     table = pd.DataFrame(
         {
             "case": frame["label"],
             "status": [status_label(status, outcome) for status, outcome in statuses],
-            "deadline": [_deadline_cell(d, today) for d in frame["deadline"]],
+            "deadline": [
+                _deadline_cell(deadline, today, active=status == "active")
+                for deadline, status in zip(frame["deadline"], frame["status"], strict=True)
+            ],
             "actions": frame["total_actions"].map(number),
             "last 7 days": frame["actions_last_7_days"].map(number),
             "title": frame["title"].str.slice(0, 48),
@@ -182,9 +196,11 @@ def _cases(engine: Engine, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _deadline_cell(deadline: date | None, today: date) -> str:
+def _deadline_cell(deadline: date | None, today: date, *, active: bool) -> str:
     if deadline is None or pd.isna(deadline):
         return "no end date"
+    if not active:  # "35 days overdue" means nothing for a closed or paused case
+        return deadline.isoformat()
     return f"{deadline.isoformat()} ({deadline_phrase(deadline, today=today)})"
 
 

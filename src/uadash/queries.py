@@ -480,10 +480,7 @@ def target_labels(case: Case) -> dict[int, str]:
     """`target_key` -> a readable label; CC targets say so, 0 is "no target given"."""
     labels = {0: NO_TARGET}
     for target in case.targets:
-        label = target.name if not target.title else f"{target.name} ({target.title})"
-        if target.role == TargetRole.cc:
-            label += " — CC"
-        labels[target.id] = label
+        labels[target.id] = f"{target.name} (CC)" if target.role == TargetRole.cc else target.name
     return labels
 
 
@@ -551,7 +548,7 @@ def case_targets_table(engine: Engine, case: Case) -> pd.DataFrame:
             "name": target.name,
             "title": target.title,
             "organisation": target.organisation,
-            "address": target.address,
+            "address": ", ".join(line.strip(" ,") for line in (target.address or "").splitlines()),
             "email": target.email,
             "phone": target.phone,
             "fax": target.fax,
@@ -561,7 +558,7 @@ def case_targets_table(engine: Engine, case: Case) -> pd.DataFrame:
         }
         for target in case.targets
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).fillna("")
 
 
 def target_by_id(case: Case, target_id: int) -> Target | None:

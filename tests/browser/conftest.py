@@ -141,7 +141,17 @@ def wait_for_script(page: Any, *, timeout: float = 60_000) -> None:
 
 
 def screenshot(page: Any, name: str) -> Path:
+    """The whole page: Streamlit scrolls inside its own container, so grow the viewport to
+    the content's height first (a full-page screenshot alone would stop at the fold)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll(
+            '[data-testid="stMain"], [data-testid="stMainBlockContainer"], section')]
+            .map(e => e.scrollHeight), document.body.scrollHeight)"""
+    )
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": min(int(height) + 80, 8000)})
+    page.wait_for_timeout(800)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

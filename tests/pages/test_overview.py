@@ -24,7 +24,7 @@ def test_overview_renders_on_an_empty_database(app_database: Engine) -> None:
     texts = [m.value for m in app.markdown]
     assert "No cases match these filters." in texts
     assert "No actions were reported in this period for these cases." in texts
-    assert not app.get("arrow_vega_lite_chart")
+    assert not app.get("vega_lite_chart")
 
 
 def test_overview_numbers_equal_the_query_layer(demo_database: Engine) -> None:
@@ -41,7 +41,7 @@ def test_overview_numbers_equal_the_query_layer(demo_database: Engine) -> None:
     cases = queries.list_cases(demo_database, CaseFilter(), today=TODAY)
     assert list(table["ref"]) == list(cases["ref"])
     assert list(table["total_actions"]) == list(cases["total_actions"])
-    assert len(app.get("arrow_vega_lite_chart")) == 2
+    assert len(app.get("vega_lite_chart")) == 2
 
 
 def test_most_urgent_case_comes_first(demo_database: Engine) -> None:

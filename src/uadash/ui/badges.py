@@ -24,16 +24,41 @@ def attention(status: str, days_left: int | None) -> tuple[str, BadgeColour]:
     }.get(status, (status, "gray"))  # type: ignore[return-value]
 
 
-_ICONS = {"red": "🔴", "orange": "🟠", "green": "🟢", "yellow": "⏸️", "gray": "📝", "blue": "✔️"}
+# Background and text colours for a status cell: light tints that keep the text readable.
+CELL_STYLES: dict[str, str] = {
+    "red": "background-color: #fde2e1; color: #8a1c1c",
+    "orange": "background-color: #fff0d6; color: #7a4a00",
+    "green": "background-color: #e3f5e9; color: #1d5e34",
+    "yellow": "background-color: #f6f3d4; color: #5c5500",
+    "gray": "background-color: #eeeeee; color: #444444",
+    "blue": "background-color: #e3eefb; color: #1b4a7a",
+}
 
 
 def status_cell(row: Any) -> str:
-    """A status for a table cell, with a coloured mark: `🔴 Deadline passed`."""
+    """A status for a table cell: `Deadline passed`, `Closed — released`."""
     days_left = None if row["days_left"] is None or _isna(row["days_left"]) else row["days_left"]
-    word, colour = attention(str(row["status"]), days_left)
-    if row["status"] == "closed" and row.get("outcome"):
-        word = status_label("closed", row["outcome"])
-    return f"{_ICONS[colour]} {word}"
+    word, _ = attention(str(row["status"]), days_left)
+    outcome = row.get("outcome")
+    if row["status"] == "closed" and outcome and not _isna(outcome):
+        word = status_label("closed", outcome)
+    return str(word)
+
+
+def status_cell_style(text: str) -> str:
+    """The CSS for a status cell written by `status_cell`."""
+    colour = next((c for w, c in _WORD_COLOURS.items() if text.startswith(w)), "gray")
+    return CELL_STYLES[colour]
+
+
+_WORD_COLOURS: dict[str, BadgeColour] = {
+    "Deadline passed": "red",
+    "Due soon": "orange",
+    "Active": "green",
+    "Paused": "yellow",
+    "Draft": "gray",
+    "Closed": "blue",
+}
 
 
 def _isna(value: Any) -> bool:
@@ -50,7 +75,7 @@ def status_badges(status: str, outcome: str | None, deadline: date | None, *, to
     badges = [_badge(status_label(status, outcome), "blue" if status == "closed" else colour)]
     if word in ("Deadline passed", "Due soon"):
         badges.append(_badge(word, colour))
-    badges.append(_badge("⏰ " + deadline_phrase(deadline, today=today).capitalize(), "gray"))
+    badges.append(_badge(deadline_phrase(deadline, today=today).capitalize(), "gray"))
     return " ".join(badges)
 
 
