@@ -129,6 +129,7 @@ def test_letter_to_zhang_rui_is_laid_out_exactly_as_sent() -> None:
         "\n"
         "Zhang Rui\n"
         "Director of Guangzhou Public Security Bureau\n"
+        "Guangzhou Public Security Bureau\n"
         "No. 200, Qiyi Road,\n"
         "Guangzhou, Guangdong Sheng, 510030\n"
         "People’s Republic of China\n"
@@ -162,9 +163,12 @@ def test_each_primary_target_gets_its_own_salutation_and_address() -> None:
         "Guangzhou, Guangdong Sheng, 510600\n"
         "People’s Republic of China"
     )
-    # The title already names the bureau: the line is not printed twice.
-    assert rui.address_block.count("Guangzhou Public Security Bureau") == 1
-    assert "No. 200, Qiyi Road," in rui.address_block.splitlines()
+    # As the UA sheet prints it: the title, then the organisation on a line of its own.
+    assert rui.address_block.splitlines()[1:4] == [
+        "Director of Guangzhou Public Security Bureau",
+        "Guangzhou Public Security Bureau",
+        "No. 200, Qiyi Road,",
+    ]
     assert "Zhang Jian" not in rui.text
     assert "Zhang Rui" not in jian.text
 
@@ -264,7 +268,9 @@ def test_target_without_address_is_named_in_a_warning() -> None:
     target.address = None
     letter = render_letter(case, target, on=ON)
     assert letter.warnings == ["Zhang Rui has no postal address on file."]
-    assert letter.address_block == "Zhang Rui\nDirector of Guangzhou Public Security Bureau"
+    assert letter.address_block == (
+        "Zhang Rui\nDirector of Guangzhou Public Security Bureau\nGuangzhou Public Security Bureau"
+    )
 
 
 def test_case_without_sign_off_is_still_signed() -> None:

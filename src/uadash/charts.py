@@ -176,9 +176,18 @@ def actions_by_target_over_time(
 
 
 def actions_by_target(frame: pd.DataFrame, *, title: str) -> AnyChart:
-    """Horizontal bars: each target's total. `frame`: target, role, actions."""
-    base = alt.Chart(frame, title=title).encode(
-        y=alt.Y("target:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+    """Horizontal bars: each target's total; CC and "no target given" paler.
+
+    `frame`: target, role, actions (from `queries.actions_by_target`).
+    """
+    base = alt.Chart(frame).encode(
+        y=alt.Y(
+            "target:N",
+            title=None,
+            sort=None,
+            axis=alt.Axis(labelLimit=240, labelOverlap=False),
+            scale=alt.Scale(paddingInner=0.25),
+        ),
         x=alt.X("actions:Q", title="Actions reported"),
     )
     bars = base.mark_bar(color="#4C566A").encode(
@@ -193,7 +202,9 @@ def actions_by_target(frame: pd.DataFrame, *, title: str) -> AnyChart:
         ],
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("actions:Q", format=","))
-    return (bars + labels).properties(height=max(80, 44 * len(frame)))
+    return alt.LayerChart(
+        layer=[bars, labels], title=title, height=alt.Step(36)  # one band per target
+    )
 
 
 def cumulative_actions(frame: pd.DataFrame, *, deadline: date | None, title: str) -> AnyChart:

@@ -117,13 +117,16 @@ def written_date(day: date) -> str:
 
 
 def address_block(target: Target) -> str:
-    """Name, title, organisation and postal address, one per line, empty parts and repeats
-    left out (a title that already names the organisation is not followed by it again)."""
-    title = _text(target.title)
-    organisation = _text(target.organisation)
-    if organisation and organisation in title:
-        organisation = ""
-    lines = [_text(target.name), title, organisation, *_lines(target.address)]
+    """Name, title, organisation and postal address, one per line, empty parts and exact
+    repeats left out. The organisation stays even when the title names it: that is how the
+    UA sheets print it ("Director of Guangzhou Public Security Bureau" / "Guangzhou Public
+    Security Bureau"), and the letter must read as the case file has it."""
+    lines = [
+        _text(target.name),
+        _text(target.title),
+        _text(target.organisation),
+        *_lines(target.address),
+    ]
     return "\n".join(_unique(line for line in lines if line))
 
 
