@@ -36,3 +36,23 @@ def test_page_draws_without_errors(
         assert drawn >= charts, f"{name}: {drawn} charts drawn, expected {charts}"
     finally:
         page.close()
+
+
+def test_selecting_a_case_row_opens_its_case_page(browser: Any, demo_server: str) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(demo_server + "/")
+        wait_for_script(page)
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        box = grid.bounding_box()
+        assert box is not None
+        # The grid is drawn on a canvas: click the first row's selection box, just under the
+        # header row (both rows are about 35 px high).
+        page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)
+        page.wait_for_url("**/case?case=*", timeout=30_000)
+        wait_for_script(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "case=44.22-2" in page.url  # the most urgent case comes first
+        assert page.get_by_role("heading", name="Two activists faced unjust conviction").count()
+    finally:
+        page.close()
