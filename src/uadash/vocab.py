@@ -38,6 +38,18 @@ class TargetRole(enum.StrEnum):
     cc = "cc"
 
 
+class Role(enum.StrEnum):
+    """What a person may do; each role may do everything the roles before it may."""
+
+    viewer = "viewer"  # reads
+    editor = "editor"  # also changes cases and imports reports
+    admin = "admin"  # also manages people
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+
 class ReportSource(enum.StrEnum):
     """Where an action report came from."""
 
