@@ -32,6 +32,14 @@ def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[En
 
 
 @pytest.fixture
+def seed_database(app_database: Engine) -> Engine:
+    """Only the real seed case, UA 44.22 (second update), and no reports at all."""
+    seed = [path for path in case_files(CASES_DIR) if "44.22" in path.name]
+    load_case_files(app_database, seed, actor="test", today=TODAY)
+    return app_database
+
+
+@pytest.fixture
 def demo_database(app_database: Engine) -> Engine:
     """The shipped case files plus 20,000 generated demo reports."""
     load_case_files(app_database, case_files(CASES_DIR), actor="test", today=TODAY)
