@@ -203,7 +203,9 @@ def actions_by_target(frame: pd.DataFrame, *, title: str) -> AnyChart:
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("actions:Q", format=","))
     return alt.LayerChart(
-        layer=[bars, labels], title=title, height=alt.Step(36)  # one band per target
+        layer=[bars, labels],
+        title=title,
+        height=alt.Step(36),  # one band per target
     )
 
 
