@@ -46,3 +46,34 @@ def status_label(status: str | CaseStatus, outcome: str | Outcome | None = None)
     if outcome:
         label += f" — {OUTCOME_LABELS[Outcome(outcome)].lower()}"
     return label
+
+
+def day_range(start: date, end: date) -> str:
+    """`5 March 2025`, `1–24 November 2026`, `1 October – 24 November 2026`,
+    `15 December 2025 – 14 January 2026`."""
+    if start == end:
+        return long_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{long_date(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {long_date(end)}"
+    return f"{long_date(start)} – {long_date(end)}"
+
+
+def between(start: date, end: date) -> str:
+    """The period as a sentence says it: `on 5 March 2025`, `between 1 and 31 March 2025`,
+    `between 1 January and 31 March 2025`, `between 15 December 2024 and 14 January 2025`."""
+    if start == end:
+        return f"on {long_date(start)}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"between {start.day} and {long_date(end)}"
+    if start.year == end.year:
+        return f"between {start.day} {start:%B} and {long_date(end)}"
+    return f"between {long_date(start)} and {long_date(end)}"
+
+
+def listing(items: list[str]) -> str:
+    """`A`, `A and B`, `A, B and C`."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
