@@ -1,0 +1,629 @@
+"""Action reports: the bulk write path, undo by batch, and the daily rollup kept exact with them.
+
+Every write here changes `action_reports` and `action_daily` in the caller's transaction, so a
+reader never sees reports without their totals, or totals without their reports.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from typing import cast as type_cast
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    Table,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult, Result
+from sqlalchemy.orm import Session
+
+from uadash.store.models import ActionDaily, ActionReport, Case, ReportBatch, Target
+from uadash.vocab import Channel, ReportSource
+
+REQUIRED_COLUMNS = (
+    "case_id",
+    "target_id",
+    "channel",
+    "count",
+    "action_date",
+    "reported_at",
+    "source",
+)
+# Optional text columns and their length limit in the schema (None: unlimited).
+OPTIONAL_COLUMNS: dict[str, int | None] = {
+    "external_id": 200,
+    "reporter_hash": 64,
+    "dedupe_key": 64,
+    "note": None,
+}
+ROLLUP_KEY = ["case_id", "target_key", "channel", "day"]
+DAILY_TABLE = type_cast(Table, ActionDaily.__table__)
+ROLLUP_DIFFERENCE_COLUMNS = [
+    *ROLLUP_KEY,
+    "expected_actions",
+    "expected_reports",
+    "stored_actions",
+    "stored_reports",
+]
+# Rows handed to the driver at a time: big enough that per-call overhead vanishes, small
+# enough that the Python tuples of one chunk stay a few tens of megabytes.
+DRIVER_CHUNK_ROWS = 50_000
+# Rows per INSERT statement on SQLite (see _executemany_reports), within its bind limit.
+ROWS_PER_STATEMENT = 500
+MAX_COUNT = 2**31 - 1  # action_reports.count is a 32-bit INTEGER
+CHANNEL_VALUES = [channel.value for channel in Channel]
+SOURCE_VALUES = [source.value for source in ReportSource]
+
+
+class ReportsError(ValueError):
+    """A frame of reports cannot be written; the message names the column and the row."""
+
+    def __init__(self, message: str, *, column: str | None = None, row: Any = None) -> None:
+        super().__init__(message)
+        self.column = column
+        self.row = row
+
+
+@dataclass(frozen=True)
+class PreparedReports:
+    """Validated reports as plain arrays, one per column, all of the same length."""
+
+    case_id: np.ndarray  # int64
+    target_id: np.ndarray  # int64, 0 where target_missing
+    target_missing: np.ndarray  # bool
+    channel: np.ndarray  # object: channel values
+    count: np.ndarray  # int64, >= 1
+    action_date: np.ndarray  # datetime64[D]
+    reported_at: np.ndarray  # datetime64[us], UTC
+    source: np.ndarray  # object: source values
+    optional: dict[str, np.ndarray]  # object arrays with None, only the columns given
+
+    def __len__(self) -> int:
+        return len(self.case_id)
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def prepare_reports(reports: pd.DataFrame) -> PreparedReports:
+    """Check a frame of reports column by column, before anything is written.
+
+    Raises `ReportsError` naming the first offending column and row (the frame's index label).
+    """
+    missing = [name for name in REQUIRED_COLUMNS if name not in reports.columns]
+    if missing:
+        raise ReportsError(f"reports lack the column(s) {', '.join(missing)}", column=missing[0])
+    unknown = [
+        str(name)
+        for name in reports.columns
+        if name not in REQUIRED_COLUMNS and name not in OPTIONAL_COLUMNS
+    ]
+    if unknown:
+        # A misspelt optional column would otherwise be dropped without a word.
+        raise ReportsError(
+            f"reports have unknown column(s) {', '.join(unknown)}", column=unknown[0]
+        )
+    target_id, target_missing = _integers(reports, "target_id", nullable=True)
+    count, _ = _integers(reports, "count", nullable=False)
+    bad = (count < 1) | (count > MAX_COUNT)
+    if bad.any():
+        _fail(reports, "count", bad, "must be a whole number from 1 to 2147483647")
+    optional = {
+        name: _texts(reports, name, limit)
+        for name, limit in OPTIONAL_COLUMNS.items()
+        if name in reports.columns
+    }
+    if "dedupe_key" in optional:
+        keys = pd.Series(optional["dedupe_key"])
+        repeated = keys.notna().to_numpy() & keys.duplicated(keep="first").to_numpy()
+        if repeated.any():
+            _fail(reports, "dedupe_key", repeated, "repeats an earlier row's dedupe_key")
+    return PreparedReports(
+        case_id=_integers(reports, "case_id", nullable=False)[0],
+        target_id=target_id,
+        target_missing=target_missing,
+        channel=_vocabulary(reports, "channel", CHANNEL_VALUES),
+        count=count,
+        action_date=_days(reports, "action_date"),
+        reported_at=_instants(reports, "reported_at"),
+        source=_vocabulary(reports, "source", SOURCE_VALUES),
+        optional=optional,
+    )
+
+
+def _fail(reports: pd.DataFrame, column: str, bad: np.ndarray, problem: str) -> None:
+    position = int(np.flatnonzero(bad)[0])
+    row = reports.index[position]
+    value = reports[column].iloc[position]
+    raise ReportsError(
+        f"row {row}, column {column}: {value!r} {problem}"
+        + (f" ({int(bad.sum())} rows in all)" if bad.sum() > 1 else ""),
+        column=column,
+        row=row,
+    )
+
+
+def _integers(reports: pd.DataFrame, column: str, *, nullable: bool) -> tuple[np.ndarray, Any]:
+    """The column as int64 (0 where null) and its null mask; floats must be whole numbers."""
+    series = reports[column]
+    if series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype):
+        numbers = pd.to_numeric(series.astype(object), errors="coerce")
+        _reject_where(reports, column, numbers.isna() & series.notna(), "is not a number")
+        series = numbers
+    elif not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
+        raise ReportsError(
+            f"column {column}: expected whole numbers, got {series.dtype}", column=column
+        )
+    missing = series.isna().to_numpy()
+    if not nullable:
+        _reject_where(reports, column, missing, "is missing")
+    if pd.api.types.is_integer_dtype(series):
+        return series.to_numpy(dtype="int64", na_value=0), missing
+    # Floats arrive where a missing value turned an integer column into float64.
+    values = series.to_numpy(dtype="float64", na_value=0.0)
+    _reject_where(reports, column, values != np.floor(values), "is not a whole number")
+    _reject_where(reports, column, np.abs(values) > 2**53, "is out of range")
+    return values.astype(np.int64), missing
+
+
+def _reject_where(reports: pd.DataFrame, column: str, bad: Any, problem: str) -> None:
+    bad = np.asarray(bad, dtype=bool)
+    if bad.any():
+        _fail(reports, column, bad, problem)
+
+
+def _vocabulary(reports: pd.DataFrame, column: str, allowed: list[str]) -> np.ndarray:
+    # Enum members are str subclasses, so `isin` accepts them as their values.
+    series = reports[column]
+    known = series.isin(allowed).to_numpy()
+    _reject_where(reports, column, ~known, f"is not one of {', '.join(allowed)}")
+    # Plain str values (not enum members) for the driver; converted once per distinct value.
+    codes, uniques = pd.factorize(series)
+    return np.array([str(value) for value in uniques], dtype=object)[codes]
+
+
+def _texts(reports: pd.DataFrame, column: str, limit: int | None) -> np.ndarray:
+    series = reports[column].astype(object)
+    present = series.notna().to_numpy()
+    text = np.array([isinstance(value, str) for value in series], dtype=bool)
+    _reject_where(reports, column, present & ~text, "is not text")
+    if limit is not None:
+        lengths = series.where(present, "").map(len).to_numpy()
+        _reject_where(reports, column, lengths > limit, f"is longer than {limit} characters")
+    return np.asarray(series.where(present, None), dtype=object)
+
+
+def _days(reports: pd.DataFrame, column: str) -> np.ndarray:
+    """`date` objects or naive midnight datetimes, as datetime64[D]."""
+    series = reports[column]
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        raise ReportsError(
+            f"column {column}: expected days, got instants ({series.dtype})", column=column
+        )
+    if not pd.api.types.is_datetime64_dtype(series):
+        _reject_where(
+            reports,
+            column,
+            ~series.map(lambda value: isinstance(value, date)).to_numpy(dtype=bool),
+            "is not a date",
+        )
+        series = pd.to_datetime(series.astype(object))
+    _reject_where(reports, column, series.isna(), "is missing")
+    # A time of day would be silently dropped on the way to a DATE column: refuse it.
+    _reject_where(reports, column, series != series.dt.normalize(), "has a time of day")
+    _reject_where(
+        reports, column, (series.dt.year < 1) | (series.dt.year > 9999), "is out of range"
+    )
+    return series.to_numpy(dtype="datetime64[D]")
+
+
+def _instants(reports: pd.DataFrame, column: str) -> np.ndarray:
+    """Timezone-aware instants, as UTC; naive ones are refused (their zone is a guess)."""
+    series = reports[column]
+    if not isinstance(series.dtype, pd.DatetimeTZDtype):
+        aware = series.map(lambda value: getattr(value, "tzinfo", None) is not None)
+        _reject_where(reports, column, ~aware.to_numpy(dtype=bool), "is not a timezone-aware time")
+        series = pd.to_datetime(series.astype(object), utc=True)
+    _reject_where(reports, column, series.isna(), "is missing")
+    utc = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    _reject_where(reports, column, (utc.dt.year < 1) | (utc.dt.year > 9999), "is out of range")
+    return utc.to_numpy(dtype="datetime64[us]")
+
+
+def _check_references(session: Session, reports: PreparedReports) -> None:
+    """Every case exists, and every target belongs to the case of its report."""
+    case_ids = np.unique(reports.case_id).tolist()
+    found = set(session.scalars(select(Case.id).where(Case.id.in_(case_ids))))
+    unknown_cases = sorted(set(case_ids) - found)
+    if unknown_cases:
+        raise ReportsError(f"column case_id: no case with id {unknown_cases[0]}", column="case_id")
+    named = ~reports.target_missing
+    pairs = pd.DataFrame(
+        {"target_id": reports.target_id[named], "case_id": reports.case_id[named]}
+    ).drop_duplicates()
+    if pairs.empty:
+        return
+    owners = {
+        target_id: case_id
+        for target_id, case_id in session.execute(
+            select(Target.id, Target.case_id).where(Target.id.in_(pairs["target_id"].tolist()))
+        )
+    }
+    for target_id, case_id in pairs.itertuples(index=False):
+        if owners.get(target_id) != case_id:
+            problem = (
+                "no such target"
+                if target_id not in owners
+                else f"belongs to case {owners[target_id]}"
+            )
+            raise ReportsError(
+                f"column target_id: target {target_id} given for case {case_id}: {problem}",
+                column="target_id",
+            )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def insert_reports(session: Session, reports: pd.DataFrame, *, batch: ReportBatch) -> int:
+    """Write `reports` in `batch` and add them to the daily rollup, in the session's transaction.
+
+    Columns: case_id, target_id (nullable), channel, count, action_date (date),
+    reported_at (timezone-aware), source, and optionally external_id, reporter_hash,
+    dedupe_key, note. Returns the number of reports written; `batch.reports` grows by it.
+    """
+    prepared = prepare_reports(reports)
+    if len(prepared) == 0:
+        return 0
+    _check_references(session, prepared)
+    if batch.id is None:
+        session.add(batch)
+    session.flush()  # the batch needs its id, and the driver below bypasses the ORM
+    dbapi_connection = session.connection().connection.driver_connection
+    if _dialect(session) == "postgresql":
+        _copy_reports(dbapi_connection, prepared, batch_id=batch.id)
+    else:
+        _executemany_reports(dbapi_connection, prepared, batch_id=batch.id)
+    _add_to_rollup(session, _tally(prepared))
+    batch.reports = (batch.reports or 0) + len(prepared)
+    return len(prepared)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _report_columns(reports: PreparedReports) -> list[str]:
+    return [*REQUIRED_COLUMNS, "batch_id", *reports.optional]
+
+
+def _driver_columns(
+    reports: PreparedReports, *, batch_id: int, instant_suffix: str
+) -> Iterator[list[list[Any]]]:
+    """Plain Python values, one list per column in `_report_columns` order, a chunk at a time.
+
+    Days and instants go as text: SQLite stores them as text anyway (in the format the ORM
+    writes), and PostgreSQL's COPY parses text directly. Instants are UTC, "YYYY-MM-DD
+    HH:MM:SS.ffffff" followed by `instant_suffix`.
+    """
+    days, day_index = np.unique(reports.action_date, return_inverse=True)
+    day_text = np.asarray(np.datetime_as_string(days, unit="D"), dtype=object)[day_index]
+    for start in range(0, len(reports), DRIVER_CHUNK_ROWS):
+        part = slice(start, start + DRIVER_CHUNK_ROWS)
+        target = reports.target_id[part].astype(object)
+        target[reports.target_missing[part]] = None
+        yield [
+            reports.case_id[part].tolist(),
+            target.tolist(),
+            reports.channel[part].tolist(),
+            reports.count[part].tolist(),
+            day_text[part].tolist(),
+            _instant_texts(reports.reported_at[part], suffix=instant_suffix),
+            reports.source[part].tolist(),
+            [batch_id] * len(target),
+            *(values[part].tolist() for values in reports.optional.values()),
+        ]
+
+
+def _instant_texts(instants: np.ndarray, *, suffix: str) -> list[str]:
+    """datetime64[us] values as "YYYY-MM-DD HH:MM:SS.ffffff" + suffix, formatted by numpy.
+
+    Twice as fast as `strftime`: numpy writes ISO text in C, and the ISO "T" becomes the
+    space SQLAlchemy uses by overwriting that one code point in the array's buffer.
+    """
+    iso = np.datetime_as_string(instants, unit="us").astype("U26")
+    width = 26 + len(suffix)
+    codes = np.empty((len(iso), width), dtype=np.uint32)
+    codes[:, :26] = iso.view(np.uint32).reshape(len(iso), 26)
+    codes[:, 10] = ord(" ")
+    codes[:, 26:] = [ord(character) for character in suffix]
+    return codes.view(f"U{width}").ravel().tolist()
+
+
+def _executemany_reports(dbapi_connection: Any, reports: PreparedReports, *, batch_id: int) -> None:
+    """Insert through the sqlite3 connection under the session (its transaction is the session's).
+
+    Each execution carries ROWS_PER_STATEMENT rows in one multi-row VALUES list rather than
+    one row. Measured: the schema's enum CHECKs (`channel IN (...)`, `source IN (...)`) cost
+    SQLite a fixed setup per execution, which made row-at-a-time inserts twice as slow.
+    """
+    names = _report_columns(reports)
+    limit = dbapi_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per_statement = max(1, min(ROWS_PER_STATEMENT, limit // len(names)))
+    # Naive UTC, exactly as SQLAlchemy's SQLite DATETIME stores a datetime.
+    chunks = _driver_columns(reports, batch_id=batch_id, instant_suffix="")
+    cursor = dbapi_connection.cursor()
+    try:
+        for columns in chunks:
+            whole = len(columns[0]) // per_statement * per_statement
+            if whole:
+                cursor.executemany(
+                    _insert_sql(names, rows=per_statement),
+                    _statement_params(columns, rows=whole, per_statement=per_statement),
+                )
+            if whole < len(columns[0]):
+                cursor.executemany(
+                    _insert_sql(names, rows=1),
+                    zip(*(column[whole:] for column in columns), strict=True),
+                )
+    finally:
+        cursor.close()
+
+
+def _insert_sql(names: list[str], *, rows: int) -> str:
+    row = f"({', '.join('?' for _ in names)})"
+    return f"INSERT INTO action_reports ({', '.join(names)}) VALUES {', '.join([row] * rows)}"
+
+
+def _statement_params(
+    columns: list[list[Any]], *, rows: int, per_statement: int
+) -> list[list[Any]]:
+    """The first `rows` rows, row after row, cut into one parameter list per statement."""
+    width = len(columns)
+    flat: list[Any] = [None] * (rows * width)
+    for position, column in enumerate(columns):
+        flat[position::width] = column[:rows]
+    step = per_statement * width
+    return [flat[start : start + step] for start in range(0, len(flat), step)]
+
+
+def _copy_reports(dbapi_connection: Any, reports: PreparedReports, *, batch_id: int) -> None:
+    names = _report_columns(reports)
+    chunks = _driver_columns(reports, batch_id=batch_id, instant_suffix="+00")
+    with (
+        dbapi_connection.cursor() as cursor,
+        cursor.copy(f"COPY action_reports ({', '.join(names)}) FROM STDIN") as copy,
+    ):
+        for columns in chunks:
+            for row in zip(*columns, strict=True):
+                copy.write_row(row)
+
+
+def _tally(reports: PreparedReports) -> pd.DataFrame:
+    """The reports summed by rollup key: case_id, target_key, channel, day, actions, reports."""
+    frame = pd.DataFrame(
+        {
+            "case_id": reports.case_id,
+            "target_key": np.where(reports.target_missing, 0, reports.target_id),
+            "channel": reports.channel,
+            "day": reports.action_date,
+            "count": reports.count,
+        }
+    )
+    # Sorted by key, so that concurrent writers upsert (and lock) rollup rows in the same
+    # order on PostgreSQL rather than deadlocking on each other.
+    grouped = frame.groupby(ROLLUP_KEY, sort=True)["count"]
+    return grouped.agg(actions="sum", reports="size").reset_index()
+
+
+def _add_to_rollup(session: Session, tally: pd.DataFrame) -> None:
+    """Upsert a tally into action_daily, adding to the rows already there."""
+    dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    # On the Table, not the mapped class: a Core executemany skips the ORM's per-row
+    # bookkeeping, which cost more than the upsert itself.
+    statement = dialect_insert(DAILY_TABLE)
+    statement = statement.on_conflict_do_update(
+        index_elements=ROLLUP_KEY,
+        set_={
+            "actions": DAILY_TABLE.c.actions + statement.excluded.actions,
+            "reports": DAILY_TABLE.c.reports + statement.excluded.reports,
+        },
+    )
+    session.execute(statement, _rollup_params(tally))
+
+
+def _rollup_params(tally: pd.DataFrame) -> list[dict[str, Any]]:
+    names = [*ROLLUP_KEY, "actions", "reports"]
+    columns = [tally[name].tolist() for name in names]
+    columns[ROLLUP_KEY.index("day")] = pd.to_datetime(tally["day"]).dt.date.tolist()
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+# --- undo ------------------------------------------------------------------------------------
+
+
+def delete_batch(session: Session, batch_id: int) -> int:
+    """Delete a batch, its reports and their share of the rollup; returns the reports deleted."""
+    batch = session.get(ReportBatch, batch_id)
+    if batch is None:
+        raise LookupError(f"no report batch with id {batch_id}")
+    session.flush()
+    tally = _tally_query(ActionReport.batch_id == batch_id).subquery("batch_tally")
+    session.execute(
+        update(ActionDaily)
+        .where(*(getattr(ActionDaily, key) == tally.c[key] for key in ROLLUP_KEY))
+        .values(
+            actions=ActionDaily.actions - tally.c.actions,
+            reports=ActionDaily.reports - tally.c.reports,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    # Only the batch's cases can have reached zero; the case_id prefix of the key finds them.
+    batch_cases = select(ActionReport.case_id).where(ActionReport.batch_id == batch_id).distinct()
+    session.execute(
+        delete(ActionDaily).where(ActionDaily.case_id.in_(batch_cases), ActionDaily.reports <= 0),
+        execution_options={"synchronize_session": False},
+    )
+    deleted = _rowcount(
+        session.execute(
+            delete(ActionReport).where(ActionReport.batch_id == batch_id),
+            execution_options={"synchronize_session": False},
+        )
+    )
+    session.delete(batch)
+    session.flush()
+    return deleted
+
+
+# --- checking and rebuilding the rollup ------------------------------------------------------
+
+
+def _target_key() -> ColumnElement[int]:
+    # A literal 0, not a bound parameter: PostgreSQL matches the GROUP BY expression to the
+    # selected one only when they are the same text, and two parameters are two texts.
+    return func.coalesce(ActionReport.target_id, literal_column("0", Integer))
+
+
+def _tally_query(*where: ColumnElement[bool]) -> Select[int, int, Channel, date, int, int]:
+    """Raw reports grouped by rollup key, computed by the database."""
+    return (
+        select(
+            ActionReport.case_id.label("case_id"),
+            _target_key().label("target_key"),
+            ActionReport.channel.label("channel"),
+            ActionReport.action_date.label("day"),
+            # SUM of an integer is NUMERIC on PostgreSQL; the rollup holds BIGINT.
+            cast(func.sum(ActionReport.count), BigInteger).label("actions"),
+            cast(func.count(), BigInteger).label("reports"),
+        )
+        .where(*where)
+        .group_by(
+            ActionReport.case_id, _target_key(), ActionReport.channel, ActionReport.action_date
+        )
+    )
+
+
+def rollup_differences(session: Session) -> pd.DataFrame:
+    """Rollup rows that differ from a fresh tally of the raw reports; empty when all is exact.
+
+    A full outer comparison: a key missing from either side counts, and its missing side's
+    numbers are NA. Columns: case_id, target_key, channel, day, expected_actions,
+    expected_reports (from the reports), stored_actions, stored_reports (from action_daily).
+    """
+    session.flush()
+    raw = _tally_query().subquery("raw")
+    zero = literal_column("0", BigInteger)
+    one = literal_column("1", BigInteger)
+    both = (
+        select(
+            raw.c.case_id,
+            raw.c.target_key,
+            raw.c.channel,
+            raw.c.day,
+            raw.c.actions.label("raw_actions"),
+            raw.c.reports.label("raw_reports"),
+            zero.label("daily_actions"),
+            zero.label("daily_reports"),
+            one.label("in_raw"),
+            zero.label("in_daily"),
+        )
+        .union_all(
+            select(
+                ActionDaily.case_id,
+                ActionDaily.target_key,
+                ActionDaily.channel,
+                ActionDaily.day,
+                zero,
+                zero,
+                ActionDaily.actions,
+                ActionDaily.reports,
+                zero,
+                one,
+            )
+        )
+        .subquery("both_sides")
+    )
+    keys = [both.c[key] for key in ROLLUP_KEY]
+    in_raw = func.sum(both.c.in_raw)
+    in_daily = func.sum(both.c.in_daily)
+    raw_actions = func.sum(both.c.raw_actions)
+    raw_reports = func.sum(both.c.raw_reports)
+    daily_actions = func.sum(both.c.daily_actions)
+    daily_reports = func.sum(both.c.daily_reports)
+    query = (
+        select(*keys, in_raw, raw_actions, raw_reports, in_daily, daily_actions, daily_reports)
+        .group_by(*keys)
+        .having(
+            (in_raw == 0)
+            | (in_daily == 0)
+            | (raw_actions != daily_actions)
+            | (raw_reports != daily_reports)
+        )
+        .order_by(*keys)
+    )
+    rows = session.execute(query).all()
+    return _differences_frame(rows)
+
+
+def _differences_frame(rows: Sequence[Any]) -> pd.DataFrame:
+    records = [
+        {
+            "case_id": case_id,
+            "target_key": target_key,
+            "channel": str(channel),
+            "day": day,
+            "expected_actions": int(raw_actions) if in_raw else None,
+            "expected_reports": int(raw_reports) if in_raw else None,
+            "stored_actions": int(daily_actions) if in_daily else None,
+            "stored_reports": int(daily_reports) if in_daily else None,
+        }
+        for (
+            case_id,
+            target_key,
+            channel,
+            day,
+            in_raw,
+            raw_actions,
+            raw_reports,
+            in_daily,
+            daily_actions,
+            daily_reports,
+        ) in rows
+    ]
+    frame = pd.DataFrame.from_records(records, columns=ROLLUP_DIFFERENCE_COLUMNS)
+    counts = ROLLUP_DIFFERENCE_COLUMNS[4:]
+    return frame.astype(
+        {"case_id": "int64", "target_key": "int64"} | dict.fromkeys(counts, "Int64")
+    )
+
+
+def rebuild_rollup(session: Session) -> int:
+    """Recompute action_daily from the raw reports from scratch; returns the rows written."""
+    session.flush()
+    session.execute(delete(ActionDaily), execution_options={"synchronize_session": False})
+    session.execute(
+        insert(DAILY_TABLE).from_select([*ROLLUP_KEY, "actions", "reports"], _tally_query())
+    )
+    # Counted, not taken from rowcount: psycopg reports -1 for INSERT … SELECT here.
+    return int(session.scalar(select(func.count()).select_from(ActionDaily)) or 0)
+
+
+def _rowcount(result: Result[Any]) -> int:
+    # DML results are CursorResults; the ORM's `execute` is typed with the general Result.
+    return int(type_cast(CursorResult[Any], result).rowcount)

@@ -1,0 +1,332 @@
+"""Demo action reports: a realistic, reproducible stream of reports for the cases in the database.
+
+The same seed, `today`, `now` and cases always give the same rows. Reports are generated and
+written in chunks, so ten million of them need no more memory than two hundred thousand.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from uadash.actions import delete_batch, insert_reports
+from uadash.store.engine import transaction
+from uadash.store.models import Case, ReportBatch, Target
+from uadash.vocab import CaseStatus, Channel, ReportSource, TargetRole
+
+CHUNK_REPORTS = 200_000
+# Shares of all reports.
+CHANNEL_MIX = {
+    Channel.letter: 0.35,
+    Channel.email: 0.35,
+    Channel.call: 0.12,
+    Channel.tweet: 0.15,
+    Channel.fax: 0.03,
+}
+# Categories in the same order as CHANNEL_MIX, so that a drawn index is its channel's code.
+CHANNEL_DTYPE = pd.CategoricalDtype([channel.value for channel in CHANNEL_MIX])
+DEMO_SOURCE = pd.CategoricalDtype([ReportSource.demo.value])
+NO_TARGET_SHARE = 0.08  # reports that name no official
+CC_SHARE = 0.10  # copies to the embassy, when the case has CC targets
+PRIMARY_DECAY = 0.55  # each further primary target gets about this share of the one before
+GROUP_SHARE = 0.05  # reports from a group (a class that wrote together) ...
+GROUP_SIZE = (2, 30)  # ... of this many actions, inclusive
+HALF_LIFE_DAYS = (7.0, 10.0)  # the burst after issue halves this fast (drawn per case)
+LONG_TAIL = 0.03  # daily activity long after the burst, relative to the first day
+WEEKEND_FACTOR = 0.6  # Saturdays and Sundays get this share of a weekday's reports
+CASE_WEIGHT_SIGMA = 1.0  # log-normal spread of campaign sizes: some are much bigger
+REPORT_DELAY = timedelta(hours=72)  # a report arrives up to this long after the action day
+# Windows for cases that lack dates: issue assumed this long before the deadline, or today.
+ASSUMED_RUN_BEFORE_DEADLINE = timedelta(days=60)
+ASSUMED_RUN_WITHOUT_DATES = timedelta(days=90)
+ACTIVE_AFTER_DEADLINE = timedelta(days=30)  # supporters keep writing after the deadline
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What a demo run wrote, and how long it took (commit included)."""
+
+    reports: int
+    actions: int  # sum of the reports' counts
+    cases: int  # cases that got at least one report
+    seconds: float
+    batch_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseWindow:
+    """A case's activity window (both days included) and its targets."""
+
+    case_id: int
+    first: date
+    last: date
+    primary: tuple[int, ...]
+    cc: tuple[int, ...]
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def activity_window(
+    *, status: CaseStatus, issued: date | None, deadline: date | None, today: date
+) -> tuple[date, date]:
+    """First and last day on which supporters act on a case; empty when first > last."""
+    if issued is not None:
+        first = issued
+    elif deadline is not None:
+        first = deadline - ASSUMED_RUN_BEFORE_DEADLINE
+    else:
+        first = today - ASSUMED_RUN_WITHOUT_DATES
+    if deadline is None:
+        last = today
+    elif status is CaseStatus.closed:
+        last = min(today, deadline)
+    else:
+        last = min(today, deadline + ACTIVE_AFTER_DEADLINE)
+    return first, last
+
+
+def case_windows(session: Session, *, today: date) -> list[CaseWindow]:
+    """Non-draft cases with a non-empty window, in id order (the order fixes the draws)."""
+    cases = session.execute(
+        select(Case.id, Case.status, Case.issued, Case.deadline)
+        .where(Case.status != CaseStatus.draft)
+        .order_by(Case.id)
+    ).all()
+    targets: dict[int, dict[TargetRole, list[int]]] = {}
+    for target_id, case_id, role in session.execute(
+        select(Target.id, Target.case_id, Target.role).order_by(
+            Target.case_id, Target.position, Target.id
+        )
+    ):
+        targets.setdefault(case_id, {}).setdefault(role, []).append(target_id)
+    windows = []
+    for case_id, status, issued, deadline in cases:
+        first, last = activity_window(status=status, issued=issued, deadline=deadline, today=today)
+        if first > last:
+            continue
+        roles = targets.get(case_id, {})
+        windows.append(
+            CaseWindow(
+                case_id=case_id,
+                first=first,
+                last=last,
+                primary=tuple(roles.get(TargetRole.primary, [])),
+                cc=tuple(roles.get(TargetRole.cc, [])),
+            )
+        )
+    return windows
+
+
+@dataclass(frozen=True)
+class DemoModel:
+    """Everything the draws need, as arrays: one cell per (case, day), one row per case."""
+
+    case_ids: np.ndarray  # (cases,) int64
+    cell_case: np.ndarray  # (cells,) index into case_ids
+    cell_day: np.ndarray  # (cells,) datetime64[D]
+    cell_share: np.ndarray  # (cells,) float64, sums to 1
+    target_ids: np.ndarray  # (cases, slots) int64; slot 0 and padding are 0 = no target
+    target_cumulative: np.ndarray  # (cases, slots) float64, cumulative slot shares, ends at 1
+
+
+def build_model(windows: list[CaseWindow], rng: np.random.Generator) -> DemoModel:
+    """Draw each case's size, decay and target split, and lay out the (case, day) cells."""
+    weights = rng.lognormal(mean=0.0, sigma=CASE_WEIGHT_SIGMA, size=len(windows))
+    half_lives = rng.uniform(*HALF_LIFE_DAYS, size=len(windows))
+    lengths = np.array([window.days for window in windows], dtype=np.int64)
+    cell_case = np.repeat(np.arange(len(windows)), lengths)
+    starts = np.array([window.first for window in windows], dtype="datetime64[D]")
+    # Age of each cell in days since its case's first day.
+    age = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    cell_day = starts[cell_case] + age.astype("timedelta64[D]")
+    # Days since 1970-01-01 (a Thursday): Monday is 0, Saturday 5 and Sunday 6.
+    weekday = (cell_day.astype(np.int64) + 3) % 7
+    intensity = (
+        weights[cell_case]
+        * (np.exp2(-age / half_lives[cell_case]) + LONG_TAIL)
+        * np.where(weekday >= 5, WEEKEND_FACTOR, 1.0)
+    )
+    target_ids, target_cumulative = _target_split(windows, rng)
+    return DemoModel(
+        case_ids=np.array([window.case_id for window in windows], dtype=np.int64),
+        cell_case=cell_case,
+        cell_day=cell_day,
+        cell_share=intensity / intensity.sum(),
+        target_ids=target_ids,
+        target_cumulative=target_cumulative,
+    )
+
+
+def _target_split(
+    windows: list[CaseWindow], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per case: slot 0 is "no target", then primaries (unequal), then CC targets."""
+    slots = 1 + max((len(w.primary) + len(w.cc) for w in windows), default=0)
+    ids = np.zeros((len(windows), slots), dtype=np.int64)
+    shares = np.zeros((len(windows), slots), dtype=np.float64)
+    for row, window in enumerate(windows):
+        named = 1.0 - NO_TARGET_SHARE
+        cc_share = CC_SHARE if window.cc and window.primary else (named if window.cc else 0.0)
+        primary = PRIMARY_DECAY ** np.arange(len(window.primary)) * rng.uniform(
+            0.8, 1.2, size=len(window.primary)
+        )
+        if window.primary:
+            primary *= (named - cc_share) / primary.sum()
+        cc = np.full(len(window.cc), cc_share / len(window.cc)) if window.cc else np.zeros(0)
+        row_ids = [0, *window.primary, *window.cc]
+        ids[row, : len(row_ids)] = row_ids
+        shares[row, : len(row_ids)] = [NO_TARGET_SHARE if row_ids[1:] else 1.0, *primary, *cc]
+    cumulative = np.cumsum(shares, axis=1)
+    # Exactly 1 at the end, so a uniform draw in [0, 1) always lands on a real slot.
+    return ids, cumulative / cumulative[:, -1:]
+
+
+def draw_reports(
+    model: DemoModel, rng: np.random.Generator, *, reports: int, now: datetime
+) -> pd.DataFrame:
+    """`reports` reports drawn from the model, as a frame `insert_reports` accepts."""
+    per_cell = rng.multinomial(reports, model.cell_share)
+    # Rows come out grouped by case and day, which keeps the database's index inserts local.
+    cells = np.repeat(np.arange(len(per_cell)), per_cell)
+    case_index = model.cell_case[cells]
+    slot = (rng.random(reports)[:, None] >= model.target_cumulative[case_index]).sum(axis=1)
+    target_id = model.target_ids[case_index, slot]
+    channel = rng.choice(len(CHANNEL_MIX), size=reports, p=list(CHANNEL_MIX.values()))
+    group = rng.random(reports) < GROUP_SHARE
+    count = np.where(group, rng.integers(GROUP_SIZE[0], GROUP_SIZE[1] + 1, size=reports), 1)
+    day = model.cell_day[cells]
+    reported_at = _report_times(day, rng, now=now)
+    return pd.DataFrame(
+        {
+            "case_id": model.case_ids[case_index],
+            "target_id": pd.arrays.IntegerArray(target_id, mask=target_id == 0),
+            "channel": pd.Categorical.from_codes(channel, dtype=CHANNEL_DTYPE),
+            "count": count,
+            "action_date": day,
+            "reported_at": pd.DatetimeIndex(reported_at).tz_localize(UTC),
+            "source": pd.Categorical.from_codes(
+                np.zeros(reports, dtype=np.int8), dtype=DEMO_SOURCE
+            ),
+        }
+    )
+
+
+def _report_times(day: np.ndarray, rng: np.random.Generator, *, now: datetime) -> np.ndarray:
+    """A time within REPORT_DELAY of the start of each action day (UTC), and never after now.
+
+    Recent days draw from the shorter span up to now, rather than being clipped to now, so
+    that today's reports do not all pile up on one instant.
+    """
+    start = day.astype("datetime64[us]")
+    now_us = np.datetime64(now.astimezone(UTC).replace(tzinfo=None), "us")
+    longest = np.timedelta64(REPORT_DELAY // timedelta(microseconds=1), "us")
+    span = np.clip(now_us - start, np.timedelta64(0, "us"), longest).astype(np.int64)
+    delay = (rng.random(len(day)) * span).astype(np.int64).astype("timedelta64[us]")
+    # The guard only bites when now is before the day began in UTC (a zone ahead of UTC).
+    return np.minimum(start + delay, now_us)
+
+
+def chunk_sizes(total: int, chunk: int = CHUNK_REPORTS) -> Iterator[int]:
+    full, rest = divmod(total, chunk)
+    yield from [chunk] * full
+    if rest:
+        yield rest
+
+
+def generate_demo_reports(
+    engine: Engine,
+    *,
+    reports: int,
+    seed: int,
+    today: date,
+    actor: str = "demo",
+    progress: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
+) -> DemoResult:
+    """Replace all demo reports with `reports` new ones, in one transaction.
+
+    One transaction overall, not one per chunk: the old demo is replaced atomically, so a
+    failure halfway leaves the previous demo (and its rollup) as it was, and nobody ever sees
+    half a demo. The price is that SQLite's write lock is held for the whole run.
+
+    `now` (default: the current time) caps `reported_at`; pass it to make a run about the
+    present exactly repeatable.
+    """
+    if reports < 0:
+        raise ValueError(f"reports must be 0 or more, not {reports}")
+    started = time.perf_counter()
+    now = now or datetime.now(UTC)
+    with transaction(engine) as session:
+        windows = case_windows(session, today=today)
+        if reports and not windows:
+            raise ValueError(
+                f"no case can get demo reports: every case is a draft or starts after {today}"
+            )
+        _delete_demo_batches(session)
+        result = _write_demo(
+            session,
+            windows,
+            reports=reports,
+            seed=seed,
+            now=now,
+            actor=actor,
+            note=f"seed {seed}, today {today}",
+            progress=progress,
+        )
+    # Timed after the commit: on SQLite the commit and its checkpoint are real work.
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+def _write_demo(
+    session: Session,
+    windows: list[CaseWindow],
+    *,
+    reports: int,
+    seed: int,
+    now: datetime,
+    actor: str,
+    note: str,
+    progress: Callable[[int, int], None] | None,
+) -> DemoResult:
+    if not reports:
+        return DemoResult(reports=0, actions=0, cases=0, seconds=0.0)
+    # Independent streams named by position (model, then chunk i), so that chunk i draws
+    # the same numbers whatever size the other chunks had.
+    model = build_model(windows, _rng(seed, 0))
+    batch = ReportBatch(source=ReportSource.demo, actor=actor, note=note)
+    written = actions = 0
+    reached = np.zeros(len(windows), dtype=bool)
+    for index, size in enumerate(chunk_sizes(reports, CHUNK_REPORTS)):
+        frame = draw_reports(model, _rng(seed, 1, index), reports=size, now=now)
+        written += insert_reports(session, frame, batch=batch)
+        actions += int(frame["count"].sum())
+        reached[np.searchsorted(model.case_ids, frame["case_id"].unique())] = True
+        if progress is not None:
+            progress(written, reports)
+    return DemoResult(
+        reports=written,
+        actions=actions,
+        cases=int(reached.sum()),
+        seconds=0.0,
+        batch_id=batch.id,
+    )
+
+
+def _rng(seed: int, *stream: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=stream))
+
+
+def _delete_demo_batches(session: Session) -> int:
+    batch_ids = session.scalars(
+        select(ReportBatch.id).where(ReportBatch.source == ReportSource.demo)
+    ).all()
+    return sum(delete_batch(session, batch_id) for batch_id in batch_ids)
