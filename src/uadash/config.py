@@ -79,6 +79,21 @@ def cases_dir() -> Path:
     return Path(_setting("UADASH_CASES_DIR", "cases_dir") or DATA_DIR / "cases")
 
 
+_YES = {"1", "true", "yes", "on"}
+_NO = {"0", "false", "no", "off"}
+
+
+def require_sign_in() -> bool:
+    """Whether viewing needs a signed-in person too (editing always does). Default: no, so
+    that the local demo opens straight away."""
+    value = _setting("UADASH_REQUIRE_SIGN_IN", "require_sign_in")
+    if value is None or value.strip().lower() in _NO:
+        return False
+    if value.strip().lower() in _YES:
+        return True
+    raise ConfigError(f"UADASH_REQUIRE_SIGN_IN: {value!r} is not yes or no (true/false, 1/0)")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str

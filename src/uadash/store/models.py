@@ -1,4 +1,5 @@
-"""The tables: cases and their targets, action reports, their daily rollup, the audit trail.
+"""The tables: cases and their targets, action reports, their daily rollup, the audit trail,
+and the people who sign in.
 
 Every schema change here needs an Alembic migration in `migrations/versions/`; the test
 `test_store.py::test_models_match_migrations` fails when the two drift apart.
@@ -26,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from uadash.vocab import CaseStatus, Channel, Outcome, ReportSource, TargetRole
+from uadash.vocab import CaseStatus, Channel, Outcome, ReportSource, Role, TargetRole
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -213,3 +214,55 @@ class AuditEvent(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # The case's version this change produced; lets an editor whose save was refused see
+    # exactly what happened since the version they had. NULL for events written before it.
+    case_version: Mapped[int | None] = mapped_column(Integer)
+
+
+class User(Base):
+    """A person who may sign in, and their role; OIDC sign-ins get their role here too.
+
+    `password_hash` is an argon2 hash, or NULL for someone who signs in through the identity
+    provider or with one-time links only. Emails are stored lower-case.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.viewer)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    last_sign_in_at: Mapped[datetime | None]
+
+    sign_in_tokens: Mapped[list[SignInToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SignInToken(Base):
+    """A one-time sign-in link: only the SHA-256 of the token is kept; used once, then dead."""
+
+    __tablename__ = "sign_in_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="sign_in_tokens")
+
+
+class SignInFailure(Base):
+    """Failed sign-ins per email, kept for unknown emails too so that the slow-down and the
+    lock never tell whether an account exists. Keyed by a hash: no stray emails in clear."""
+
+    __tablename__ = "sign_in_failures"
+
+    email_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
