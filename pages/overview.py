@@ -18,14 +18,15 @@ st.caption(
     f"Today is {long_date(today)}. Actions counted from {long_date(period.start)} "
     f"to {long_date(period.end)}."
 )
-sources = queries.reports_by_source(engine)
+sources = session.cached(queries.reports_by_source)
 if sources.get("demo"):
     st.info(
         f"Includes {number(sources['demo'])} generated **demo** reports and demo cases.",
         icon=":material/science:",
     )
 
-top = queries.headline(engine, filters, period=period, today=today)
+cases = session.cached(queries.list_cases, filters=filters, today=today)
+top = session.cached(queries.headline, filters=filters, period=period, today=today)
 change = f"{top.change:+,}"
 if top.change_percent is not None:
     change += f" ({top.change_percent:+.0f}%)"
@@ -52,7 +53,6 @@ columns[3].metric(
 )
 
 st.subheader("Cases", anchor="cases")
-cases = queries.list_cases(engine, filters, today=today)
 if cases.empty:
     st.write("No cases match these filters.")
 else:
@@ -107,7 +107,9 @@ st.subheader("Actions over time")
 bucket = bucket_picker(key="overview")
 by_channel, by_case = st.tabs(["By channel", "By case"])
 with by_channel:
-    frame = queries.actions_by_channel_over_time(engine, filters, period=period, bucket=bucket)
+    frame = session.cached(
+        queries.actions_by_channel_over_time, filters=filters, period=period, bucket=bucket
+    )
     if frame.empty:
         st.write("No actions were reported in this period for these cases.")
     else:
@@ -117,7 +119,9 @@ with by_channel:
             width="stretch",
         )
 with by_case:
-    frame = queries.actions_by_case_over_time(engine, filters, period=period, bucket=bucket)
+    frame = session.cached(
+        queries.actions_by_case_over_time, filters=filters, period=period, bucket=bucket
+    )
     if frame.empty:
         st.write("No actions were reported in this period for these cases.")
     else:

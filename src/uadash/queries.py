@@ -216,11 +216,8 @@ CASE_COLUMNS = [
 
 
 def list_cases(engine: Engine, filters: CaseFilter, *, today: date) -> pd.DataFrame:
-    """Every case the filter keeps with its deadline, days left and totals, most urgent first.
-
-    `days_left` is negative once the deadline has passed; `overdue` and `due_soon` are only
-    ever true for active cases (a closed case's old deadline needs nobody's attention).
-    """
+    """Every case the filter keeps with its deadline, days left and totals, most urgent first
+    (see `urgency` for what overdue and due soon mean)."""
     ids = matching_case_ids(engine, filters)
     cases = select(Case)
     if ids is not None:
@@ -253,9 +250,28 @@ def list_cases(engine: Engine, filters: CaseFilter, *, today: date) -> pd.DataFr
     return frame.drop(columns=["_rank", "_deadline"]).reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class Urgency:
+    """What a case's deadline means today: derived, never stored."""
+
+    days_left: int | None  # negative once the deadline has passed; None: no end date
+    overdue: bool  # active, and the deadline has passed
+    due_soon: bool  # active, and due today or within the next DUE_SOON_DAYS - 1 days
+
+
+def urgency(status: CaseStatus, deadline: date | None, *, today: date) -> Urgency:
+    """Only active cases are overdue or due soon: a closed case's old deadline needs nobody."""
+    days_left = (deadline - today).days if deadline else None
+    watched = status == CaseStatus.active and days_left is not None
+    return Urgency(
+        days_left=days_left,
+        overdue=watched and days_left is not None and days_left < 0,
+        due_soon=watched and days_left is not None and 0 <= days_left < DUE_SOON_DAYS,
+    )
+
+
 def _case_record(case: Case, sums: tuple[Any, Any], today: date) -> dict[str, Any]:
-    days_left = (case.deadline - today).days if case.deadline else None
-    is_active = case.status == CaseStatus.active
+    state = urgency(case.status, case.deadline, today=today)
     return {
         "case_id": case.id,
         "ref": case_ref(case.ua_number, case.update_number),
@@ -268,9 +284,9 @@ def _case_record(case: Case, sums: tuple[Any, Any], today: date) -> dict[str, An
         "outcome": case.outcome.value if case.outcome else None,
         "deadline": case.deadline,
         "deadline_note": case.deadline_note,
-        "days_left": days_left,
-        "overdue": bool(is_active and days_left is not None and days_left < 0),
-        "due_soon": bool(is_active and days_left is not None and 0 <= days_left < DUE_SOON_DAYS),
+        "days_left": state.days_left,
+        "overdue": state.overdue,
+        "due_soon": state.due_soon,
         "issued": case.issued,
         "tags": list(case.tags or []),
         "people": ", ".join(str(p.get("name", "")) for p in case.people_at_risk or []),
@@ -293,6 +309,21 @@ def _attention_rank(row: pd.Series) -> int:
 
 # ---------------------------------------------------------------------------------------
 # Totals
+
+
+def data_stamp(engine: Engine) -> tuple[Any, ...]:
+    """Changes whenever any report, case or target changes: a cache key for everything above.
+
+    Reports are only ever written or deleted by batch (and a batch counts its reports), and
+    every change to a case or its targets bumps the case's version, so a few aggregates over
+    two small tables are enough — cheap at any number of reports.
+    """
+    batches = select(
+        func.count(ReportBatch.id), func.max(ReportBatch.id), func.sum(ReportBatch.reports)
+    )
+    cases = select(func.count(Case.id), func.max(Case.id), func.sum(Case.version))
+    with engine.connect() as connection:
+        return (*connection.execute(batches).one(), *connection.execute(cases).one())
 
 
 def reports_by_source(engine: Engine) -> dict[str, int]:
@@ -330,14 +361,17 @@ class Headline:
 
 def headline(engine: Engine, filters: CaseFilter, *, period: Period, today: date) -> Headline:
     ids = matching_case_ids(engine, filters)
-    cases = list_cases(engine, filters, today=today)
+    query = select(Case.status, Case.deadline).where(_in_ids(Case.id, ids))
+    with engine.connect() as connection:
+        cases = connection.execute(query).all()
+    states = [urgency(status, deadline, today=today) for status, deadline in cases]
     return Headline(
         period=period,
         actions=total_actions(engine, ids, period),
         previous_actions=total_actions(engine, ids, period.previous()),
-        active_cases=int((cases["status"] == CaseStatus.active.value).sum()) if len(cases) else 0,
-        due_soon=int(cases["due_soon"].sum()) if len(cases) else 0,
-        overdue=int(cases["overdue"].sum()) if len(cases) else 0,
+        active_cases=sum(1 for status, _ in cases if status == CaseStatus.active),
+        due_soon=sum(state.due_soon for state in states),
+        overdue=sum(state.overdue for state in states),
     )
 
 
@@ -431,8 +465,12 @@ def actions_by_case_over_time(
     return frame
 
 
-def actions_by_channel(engine: Engine, filters: CaseFilter, *, period: Period) -> pd.DataFrame:
-    """Columns channel, actions, share: every channel, in the fixed order, zeros included."""
+def actions_by_channel(
+    engine: Engine, filters: CaseFilter, *, period: Period, target_id: int | None = None
+) -> pd.DataFrame:
+    """Columns channel, actions, share: every channel, in the fixed order, zeros included.
+
+    With `target_id`, only the actions addressed to that target."""
     ids = matching_case_ids(engine, filters)
     query = (
         select(ActionDaily.channel, func.sum(ActionDaily.actions))
@@ -440,12 +478,52 @@ def actions_by_channel(engine: Engine, filters: CaseFilter, *, period: Period) -
         .where(_in_ids(ActionDaily.case_id, ids))
         .group_by(ActionDaily.channel)
     )
+    if target_id is not None:
+        query = query.where(ActionDaily.target_key == target_id)
     with engine.connect() as connection:
         sums = {_channel_value(c): int(n) for c, n in connection.execute(query)}
     frame = pd.DataFrame({"channel": CHANNELS, "actions": [sums.get(c, 0) for c in CHANNELS]})
     total = frame["actions"].sum()
     frame["share"] = frame["actions"] / total if total else 0.0
     return frame
+
+
+def actions_by_case(engine: Engine, filters: CaseFilter, *, period: Period) -> pd.DataFrame:
+    """Columns case_id, ref, case (its label), title, actions: every case the filter keeps,
+    zeros included, most actions first (newest UA first among equals)."""
+    ids = matching_case_ids(engine, filters)
+    query = (
+        select(ActionDaily.case_id, func.sum(ActionDaily.actions))
+        .where(ActionDaily.day.between(period.start, period.end))
+        .where(_in_ids(ActionDaily.case_id, ids))
+        .group_by(ActionDaily.case_id)
+    )
+    with engine.connect() as connection:
+        sums = {int(case_id): int(n) for case_id, n in connection.execute(query)}
+    kept = set(ids) if ids is not None else None
+    choices = [c for c in case_choices(engine) if kept is None or c.id in kept]
+    frame = pd.DataFrame(
+        {
+            "case_id": [c.id for c in choices],
+            "ref": [c.ref for c in choices],
+            "case": [c.label for c in choices],
+            "title": [c.title for c in choices],
+            "actions": pd.Series([sums.get(c.id, 0) for c in choices], dtype="int64"),
+        }
+    )
+    # A stable sort keeps case_choices' newest-first order among equal totals.
+    return frame.sort_values("actions", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def campaign_start(engine: Engine, case_ids: Sequence[int] | None) -> date | None:
+    """The first day worth counting for these cases (None: all): the earliest issue date or
+    reported action, whichever comes first; None when there is neither."""
+    issued = select(func.min(Case.issued)).where(_in_ids(Case.id, case_ids))
+    acted = select(func.min(ActionDaily.day)).where(_in_ids(ActionDaily.case_id, case_ids))
+    with engine.connect() as connection:
+        days = [connection.execute(query).scalar_one_or_none() for query in (issued, acted)]
+    found = [pd.Timestamp(day).date() for day in days if day is not None]
+    return min(found) if found else None
 
 
 def _enum_value(value: Any) -> str:

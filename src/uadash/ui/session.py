@@ -1,14 +1,25 @@
-"""The app's database handle: one engine per process, schema upgraded on first use."""
+"""The app's database handle, and query results cached until the data changes.
+
+Every widget click reruns a page; re-reading the same totals each time would make the
+overview cost grow with the database. Results are cached under a stamp that changes with any
+report batch or case edit (`queries.data_stamp`), so a new report shows on the next rerun —
+on every replica, since the stamp is read from the shared database.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
 
-from uadash import config
+from uadash import config, queries
 from uadash.database import open_database
+
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner="Opening the database…")
@@ -24,3 +35,20 @@ def engine() -> Engine:
 def today() -> date:
     """Today in the organisation's time zone."""
     return config.today()
+
+
+def cached(query: Callable[..., T], **arguments: Any) -> T:
+    """`query(engine, **arguments)`, from the cache while the data has not changed.
+
+    The arguments must be hashable values (filters, periods, dates, ids), not ORM objects.
+    """
+    stamp = queries.data_stamp(engine())
+    items = tuple(sorted(arguments.items()))
+    result: T = _run(query.__module__, query.__qualname__, config.database_url(), stamp, items)
+    return result
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _run(module: str, name: str, url: str, stamp: tuple[Any, ...], items: tuple[Any, ...]) -> Any:
+    query = getattr(importlib.import_module(module), name)
+    return query(_engine(url), **dict(items))
