@@ -49,6 +49,10 @@ ASSUMED_RUN_WITHOUT_DATES = timedelta(days=90)
 ACTIVE_AFTER_DEADLINE = timedelta(days=30)  # supporters keep writing after the deadline
 
 
+class NoDemoCases(ValueError):
+    """There is no case that demo reports could belong to."""
+
+
 @dataclass(frozen=True)
 class DemoResult:
     """What a demo run wrote, and how long it took (commit included)."""
@@ -268,8 +272,9 @@ def generate_demo_reports(
     with transaction(engine) as session:
         windows = case_windows(session, today=today)
         if reports and not windows:
-            raise ValueError(
+            raise NoDemoCases(
                 f"no case can get demo reports: every case is a draft or starts after {today}"
+                " (load case files first: uadash load-cases data/cases)"
             )
         _delete_demo_batches(session)
         result = _write_demo(
