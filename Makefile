@@ -8,7 +8,7 @@ PORT ?= 8501
 .PHONY: run test check lint typecheck benchmark clean
 
 run: $(VENV)/.app-installed
-	$(BIN)/uadash init --demo-reports $(DEMO_REPORTS)
+	$(BIN)/uadash init --demo-reports $(DEMO_REPORTS) --port $(PORT)
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.test-installed lint typecheck

@@ -185,5 +185,7 @@ def test_two_tabs_opening_one_link_at_once_sign_in_once(engine: Engine, account:
             assert sorted(pool.map(redeem, [0, 1])) == [False, True]
 
 
-def test_the_link_is_the_app_address_with_the_token(engine: Engine) -> None:
+def test_the_link_is_the_app_address_with_the_token() -> None:
     assert users.sign_in_link("abc", port=8502) == "http://localhost:8502/?token=abc"
+    link = users.sign_in_link("abc", app_url="https://ua.example.org/dash/")
+    assert link == "https://ua.example.org/dash/?token=abc"

@@ -8,6 +8,7 @@ traceback, and exit non-zero.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 import time
@@ -20,9 +21,24 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from uadash import config, queries
+from uadash.access import SYSTEM
 from uadash.casefiles import CaseFileError, case_files, load_case_files
+from uadash.cases import case_history
 from uadash.database import open_database
 from uadash.demo import generate_demo_reports
+from uadash.users import (
+    UserError,
+    add_user,
+    check_password,
+    ensure_first_admin,
+    issue_sign_in_token,
+    list_users,
+    remove_user,
+    set_password,
+    set_role,
+    sign_in_link,
+)
+from uadash.vocab import Role
 from uadash.wording import deadline_phrase, number, status_label
 
 DEFAULT_DEMO_REPORTS = 200_000
@@ -83,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="when the database holds no action reports yet, generate N demo reports",
     )
+    _link_options(init)
     init.set_defaults(run=_init)
 
     load = commands.add_parser("load-cases", help="load or update cases from YAML case files")
@@ -95,6 +112,36 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--reports", type=_positive, default=DEFAULT_DEMO_REPORTS, metavar="N")
     demo.add_argument("--seed", type=int, default=4422, metavar="S")
     demo.set_defaults(run=_demo_actions)
+
+    history = commands.add_parser("history", help="who changed what in a case, newest first")
+    history.add_argument("case", metavar="UA", help="44.22-2, or 44.22 for its latest update")
+    history.set_defaults(run=_history)
+
+    user = commands.add_parser("user", help="add, list and remove the people who may sign in")
+    people = user.add_subparsers(title="user commands", required=True, metavar="COMMAND")
+    add = people.add_parser("add", help="add an account (asks for a password unless --oidc)")
+    add.add_argument("email")
+    add.add_argument("--role", type=Role, choices=list(Role), default=Role.viewer)
+    add.add_argument("--name", help="how the app greets them")
+    _password_options(add, none="signs in through the identity provider ([auth] in secrets)")
+    add.set_defaults(run=_user_add)
+    listing = people.add_parser("list", help="every account with its role")
+    listing.set_defaults(run=_user_list)
+    remove = people.add_parser("remove", help="delete an account and its sign-in links")
+    remove.add_argument("email")
+    remove.set_defaults(run=_user_remove)
+    role = people.add_parser("role", help="give an account another role")
+    role.add_argument("email")
+    role.add_argument("role", type=Role, choices=list(Role))
+    role.set_defaults(run=_user_role)
+    password = people.add_parser("password", help="set an account's password (or none)")
+    password.add_argument("email")
+    _password_options(password, none="removes the password")
+    password.set_defaults(run=_user_password)
+    link = people.add_parser("link", help="print a one-time sign-in link for an account")
+    link.add_argument("email")
+    _link_options(link)
+    link.set_defaults(run=_user_link)
 
     cases = commands.add_parser("cases", help="list cases with status, deadline and totals")
     cases.set_defaults(run=_cases)
@@ -136,6 +183,11 @@ def _init(engine: Engine, args: argparse.Namespace) -> int:
             print("Action reports already present; no demo reports added.")
         else:
             _generate(engine, reports=args.demo_reports, seed=4422)
+    admin, created = ensure_first_admin(engine, actor=SYSTEM)
+    if created:
+        print(f"Created the admin account {admin.email}. It has no password: it signs in")
+        print("with one-time links like the one below (`uadash user link` prints another).")
+    _print_link(engine, admin.email, args)
     return 0
 
 
@@ -202,6 +254,141 @@ def _deadline_cell(deadline: date | None, today: date, *, active: bool) -> str:
     if not active:  # "35 days overdue" means nothing for a closed or paused case
         return deadline.isoformat()
     return f"{deadline.isoformat()} ({deadline_phrase(deadline, today=today)})"
+
+
+def _history(engine: Engine, args: argparse.Namespace) -> int:
+    case = queries.find_case(engine, args.case)
+    if case is None:
+        raise CommandError(f"there is no case {args.case!r} (`uadash cases` lists them)")
+    frame = case_history(engine, case.id)
+    print(f"{case.label}: {case.title}")
+    if frame.empty:
+        print("No changes recorded.")
+        return 0
+    table = pd.DataFrame(
+        {
+            "when": [moment.strftime("%Y-%m-%d %H:%M") for moment in frame["at"]],
+            "who": frame["actor"],
+            "field": frame["field"],
+            "from": frame["old_value"].fillna("—"),
+            "to": frame["new_value"].fillna("—"),
+            "note": frame["note"].fillna(""),
+        }
+    )
+    print(table.to_string(index=False))
+    return 0
+
+
+def _password_options(parser: argparse.ArgumentParser, *, none: str) -> None:
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--oidc", action="store_true", help=f"no password: {none}")
+    how.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (for scripts)",
+    )
+
+
+def _link_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--port", type=int, default=8501, help="the app's port, for the link (default: 8501)"
+    )
+    parser.add_argument(
+        "--app-url", metavar="URL", help="the app's address, for the link (default: localhost)"
+    )
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if args.oidc:
+        return None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Password for {args.email}: ")
+        try:
+            check_password(password)
+        except UserError as error:
+            raise CommandError(str(error)) from None
+        if getpass.getpass("The same password again: ") != password:
+            raise CommandError("the two passwords differ; nothing was changed")
+    return password
+
+
+def _user_add(engine: Engine, args: argparse.Namespace) -> int:
+    password = _read_password(args)
+    try:
+        info = add_user(
+            engine, args.email, role=args.role, password=password, name=args.name, actor=SYSTEM
+        )
+    except UserError as error:
+        raise CommandError(str(error)) from None
+    how = "a password" if info.has_password else "no password (identity provider or links)"
+    print(f"Added {info.email} as {info.role.value}, with {how}.")
+    return 0
+
+
+def _user_list(engine: Engine, _args: argparse.Namespace) -> int:
+    people = list_users(engine, actor=SYSTEM)
+    if not people:
+        print("No accounts yet. `uadash init` creates the first admin.")
+        return 0
+    table = pd.DataFrame(
+        {
+            "email": [p.email for p in people],
+            "role": [p.role.value for p in people],
+            "signs in with": ["password" if p.has_password else "provider or link" for p in people],
+            "last sign-in": [
+                p.last_sign_in_at.strftime("%Y-%m-%d %H:%M") if p.last_sign_in_at else "never"
+                for p in people
+            ],
+            "name": [p.name or "" for p in people],
+        }
+    )
+    print(table.to_string(index=False))
+    return 0
+
+
+def _user_remove(engine: Engine, args: argparse.Namespace) -> int:
+    try:
+        remove_user(engine, args.email, actor=SYSTEM)
+    except UserError as error:
+        raise CommandError(str(error)) from None
+    print(f"Removed {args.email.strip().lower()}; their sign-in links no longer work.")
+    return 0
+
+
+def _user_role(engine: Engine, args: argparse.Namespace) -> int:
+    try:
+        info = set_role(engine, args.email, args.role, actor=SYSTEM)
+    except UserError as error:
+        raise CommandError(str(error)) from None
+    print(f"{info.email} is now {info.role.value}; it applies from their next page view.")
+    return 0
+
+
+def _user_password(engine: Engine, args: argparse.Namespace) -> int:
+    password = _read_password(args)
+    try:
+        set_password(engine, args.email, password, actor=SYSTEM)
+    except UserError as error:
+        raise CommandError(str(error)) from None
+    print(f"{'Set' if password is not None else 'Removed'} the password of {args.email}.")
+    return 0
+
+
+def _user_link(engine: Engine, args: argparse.Namespace) -> int:
+    try:
+        _print_link(engine, args.email, args)
+    except UserError as error:
+        raise CommandError(str(error)) from None
+    return 0
+
+
+def _print_link(engine: Engine, email: str, args: argparse.Namespace) -> None:
+    token = issue_sign_in_token(engine, email, actor=SYSTEM)
+    link = sign_in_link(token, port=args.port, app_url=args.app_url)
+    print(f"Sign in as {email.strip().lower()} (once, within 24 hours; earlier links stop):")
+    print(f"    {link}")
 
 
 def _describe(engine: Engine) -> str:

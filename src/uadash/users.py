@@ -371,9 +371,11 @@ def issue_sign_in_token(
     return token
 
 
-def sign_in_link(token: str, *, port: int = 8501, host: str = "localhost") -> str:
-    """`http://localhost:8501/?token=…`: the app signs in with it once, then forgets it."""
-    return f"http://{host}:{port}/?token={token}"
+def sign_in_link(token: str, *, port: int = 8501, app_url: str | None = None) -> str:
+    """`http://localhost:8501/?token=…` (or `app_url` with the token): the app signs in with
+    it once and takes it out of the address bar."""
+    base = (app_url or f"http://localhost:{port}").rstrip("/")
+    return f"{base}/?token={token}"
 
 
 def redeem_sign_in_token(engine: Engine, token: str, *, now: datetime | None = None) -> Actor:
