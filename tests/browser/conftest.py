@@ -60,8 +60,8 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a database prepared the way `make run` prepares it; yields its base URL."""
+def demo_environment(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
+    """A database prepared the way `make run` prepares it, and the environment naming it."""
     folder = tmp_path_factory.mktemp("server")
     env = {**os.environ, "UADASH_DATABASE_URL": f"sqlite:///{folder / 'uadash.db'}"}
     env.pop("UADASH_TODAY", None)
@@ -74,12 +74,20 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         check=False,
     )
     assert status.returncode == 0, status.stderr
-    yield from _serve(env, folder)
+    return env, folder
 
 
-def _serve(env: dict[str, str], folder: Path) -> Iterator[str]:
+@pytest.fixture(scope="session")
+def demo_server(demo_environment: tuple[dict[str, str], Path]) -> Iterator[str]:
+    """The app on the demo database, shared by the browser tests; yields its base URL."""
+    yield from serve(*demo_environment)
+
+
+def serve(env: dict[str, str], folder: Path) -> Iterator[str]:
+    """Start `streamlit run app.py` on a free port; yield its base URL; stop it."""
     port = _free_port()
-    log = (folder / "streamlit.log").open("w")
+    log_path = folder / f"streamlit-{port}.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -101,7 +109,7 @@ def _serve(env: dict[str, str], folder: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(base, server, folder / "streamlit.log")
+        _wait_until_healthy(base, server, log_path)
         yield base
     finally:
         server.terminate()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_script
+from tests.browser.conftest import screenshot, serve, wait_for_script
 
 pytestmark = pytest.mark.browser
 
@@ -56,3 +57,22 @@ def test_selecting_a_case_row_opens_its_case_page(browser: Any, demo_server: str
         assert page.get_by_role("heading", name="Two activists faced unjust conviction").count()
     finally:
         page.close()
+
+
+def test_a_shared_link_works_as_the_first_visit_to_a_new_server(
+    browser: Any, demo_environment: tuple[dict[str, str], Path]
+) -> None:
+    """Streamlit serves pages/ files on their own until app.py has run once; a link to a case
+    opened first on a freshly started server must still get the app's navigation and layout."""
+    for base in serve(*demo_environment):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        try:
+            page.goto(base + "/case?case=44.22")
+            wait_for_script(page)
+            navigation = page.locator('[data-testid="stSidebarNav"]').inner_text()
+            assert "Letter preview" in navigation
+            assert "app" not in navigation.split()
+            assert page.get_by_role("heading", name="Two activists faced unjust conviction").count()
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            page.close()

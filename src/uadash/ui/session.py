@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.runtime.pages_manager import PagesManager
 
 from uadash import config, queries
 from uadash.database import open_database
@@ -28,8 +29,24 @@ def _engine(url: str) -> Engine:
 
 
 def engine() -> Engine:
-    """The configured database, upgraded to the newest schema the first time it is opened."""
+    """The configured database, upgraded to the newest schema the first time it is opened.
+
+    Every page asks for it first, so it is also where a page makes sure it runs inside
+    app.py (see `_through_app_py`).
+    """
+    _through_app_py()
     return _engine(config.database_url())
+
+
+def _through_app_py() -> None:
+    """Until some session has run app.py's `st.navigation`, Streamlit serves the files of
+    `pages/` on their own (its older multipage mode): a shared link to `/case` opened first
+    on a freshly started server would skip app.py, its page setup and its sign-in gate, and
+    show Streamlit's file list as navigation. Leave that mode and run again through app.py.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def today() -> date:
