@@ -7,6 +7,7 @@ app. Every setting has a default that makes a local demo work with nothing confi
 from __future__ import annotations
 
 import os
+import secrets
 import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -92,6 +93,43 @@ def require_sign_in() -> bool:
     if value.strip().lower() in _YES:
         return True
     raise ConfigError(f"UADASH_REQUIRE_SIGN_IN: {value!r} is not yes or no (true/false, 1/0)")
+
+
+REPORTER_KEY_MIN_LENGTH = 32
+
+
+def reporter_key() -> bytes | None:
+    """The secret that reporter emails are hashed with (`UADASH_REPORTER_KEY`, else
+    `reporter_key` in secrets.toml), or None when none is set: there is no default, because
+    a key everybody knows would let anyone with the database test guessed emails against it."""
+    value = _setting("UADASH_REPORTER_KEY", "reporter_key")
+    if value is None:
+        return None
+    if len(value.strip()) < REPORTER_KEY_MIN_LENGTH:
+        raise ConfigError(
+            f"UADASH_REPORTER_KEY: the reporter key is {len(value.strip())} characters long; "
+            f"use at least {REPORTER_KEY_MIN_LENGTH} random ones "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    return value.strip().encode("utf-8")
+
+
+def create_local_reporter_key(path: Path = SECRETS_FILE) -> str:
+    """Write a new random reporter key at the top of `path` (created with mode 0600 if
+    missing) and return it. For a first local run only: every replica of a deployment must
+    share one key, so a deployment sets it once, in its secrets."""
+    key = secrets.token_hex(32)
+    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+    line = (
+        "# Reporter emails are stored only as a hash keyed with this. Keep it, and back it up\n"
+        "# with the database: a different key makes every earlier reporter look new.\n"
+        f'reporter_key = "{key}"\n'
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # At the top: appended after a [table] header, the key would land inside that table.
+    path.write_text(line + ("\n" + existing if existing else ""), encoding="utf-8")
+    path.chmod(0o600)
+    return key
 
 
 @dataclass(frozen=True)
