@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from uadash.ui.auth import current_actor
+from uadash.ui.auth import current_actor, sign_in_gate
 from uadash.ui.navigation import pages_for
 
 st.set_page_config(page_title="uadash · Urgent Actions", page_icon="✉️", layout="wide")
+sign_in_gate()  # a one-time link, the sign-in form, or the sign-in page when viewing needs it
 st.navigation(pages_for(current_actor())).run()

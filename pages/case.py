@@ -6,6 +6,7 @@ from uadash import charts, queries
 from uadash.ui import session
 from uadash.ui.badges import status_badges
 from uadash.ui.filters import bucket_picker, period_picker
+from uadash.ui.history import history_table
 from uadash.ui.pickers import case_picker
 from uadash.wording import long_date, number
 
@@ -124,3 +125,6 @@ st.dataframe(
 for target in case.targets:
     if target.note:
         st.caption(f"{target.name}: {target.note}")
+
+st.subheader("History")
+history_table(case.id, key="case-history")

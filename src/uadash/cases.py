@@ -104,6 +104,11 @@ class Change:
     new: str | None
     note: str | None
 
+    @property
+    def when(self) -> str:
+        """`24 Nov 2026 14:02`, in the organisation's time zone."""
+        return _when(self.at)
+
     def describe(self) -> str:
         """`status: active → closed`."""
         label = FIELD_LABELS.get(self.field, self.field)
@@ -148,7 +153,7 @@ class Conflict:
 
     def __str__(self) -> str:
         who = listing(self.changed_by) or "someone"
-        when = f" at {_when(self.changes[-1].at)}" if self.changes else ""
+        when = f" at {self.changes[-1].when}" if self.changes else ""
         return (
             f"{self.current.label} was changed by {who}{when} after you opened it "
             f"(you had version {self.edit.expected_version}, it is now at "
@@ -512,6 +517,32 @@ def _conflicts_now(engine: Engine, edits: Sequence[CaseEdit]) -> list[Conflict]:
                 changes = _changes_since(session, edit.case_id, edit.expected_version)
                 conflicts.append(Conflict(edit, _state(case), tuple(changes)))
         return conflicts
+
+
+# --- from what an editor sees to an edit -----------------------------------------------------
+
+
+def edit_from(
+    base: CaseState,
+    *,
+    status: CaseStatus,
+    outcome: Outcome | None,
+    deadline: date | None,
+    update_number: int,
+    note: str | None = None,
+) -> CaseEdit | None:
+    """The edit that turns `base` (the case as the editor loaded it) into these values,
+    naming only what differs; None when nothing does."""
+    wanted: dict[str, Any] = {
+        "status": status,
+        "outcome": outcome,
+        "deadline": deadline,
+        "update_number": update_number,
+    }
+    changes = {name: value for name, value in wanted.items() if getattr(base, name) != value}
+    if not changes:
+        return None
+    return CaseEdit(base.case_id, base.version, note=note, **changes)
 
 
 # --- the batch editor's table ----------------------------------------------------------------

@@ -286,7 +286,7 @@ def _refuse_if_throttled(row: SignInFailure | None, now: datetime, policy: SignI
     if ready > now:
         seconds = math.ceil((ready - now).total_seconds())
         raise SignInRefused(
-            f"Too many failed sign-ins with this email. Wait {seconds} seconds, then try again."
+            f"Too many failed sign-ins with this email. Wait {_seconds(seconds)}, then try again."
         )
 
 
@@ -329,7 +329,7 @@ def _record_failure(engine: Engine, key: str, now: datetime, policy: SignInPolic
             )
         wait = policy.wait_after(row.failures)
     if wait:
-        return f"{WRONG} Wait {math.ceil(wait.total_seconds())} seconds before you try again."
+        return f"{WRONG} Wait {_seconds(math.ceil(wait.total_seconds()))} before you try again."
     return WRONG
 
 
@@ -425,6 +425,10 @@ def _keep_an_admin(session: Session, user: User) -> None:
     )
     if not others:
         raise UserError(f"{user.email} is the only admin; make someone else admin first")
+
+
+def _seconds(count: int) -> str:
+    return f"{count} second{'s' if count != 1 else ''}"
 
 
 def _loose_email(text: str) -> str:

@@ -5,14 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from uadash.access import Actor
+from uadash.vocab import Role
 
 
 def pages_for(actor: Actor) -> list[st.Page]:
     """The pages in the sidebar for this actor, the overview first (it is the landing page)."""
-    return [
+    pages = [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/case.py", title="Case", icon=":material/folder_open:", url_path="case"),
         st.Page(
             "pages/letters.py", title="Letter preview", icon=":material/mail:", url_path="letters"
         ),
     ]
+    if actor.may(Role.editor):
+        pages.append(
+            st.Page("pages/edit.py", title="Edit cases", icon=":material/edit:", url_path="edit")
+        )
+    return pages

@@ -1,0 +1,27 @@
+"""Edit cases (editors only): one case in a form, several in a table. Every save names the
+versions it was made from, is checked against the rules, and lands in each case's history."""
+
+import streamlit as st
+
+from uadash.ui import session
+from uadash.ui.auth import current_actor
+from uadash.ui.editing import case_form, case_table, last_save
+from uadash.vocab import Role
+
+actor = current_actor()
+st.title("Edit cases")
+if not actor.may(Role.editor):
+    # Navigation lists this page for editors only; this is for a link followed by anyone.
+    st.error("Changing cases needs an editor's sign-in: sign in from the sidebar.")
+    st.stop()
+
+st.caption(
+    f"Signed in as {actor.label} ({actor.role.value}). Every change is saved under your name "
+    "in the case's history."
+)
+last_save(actor=actor)
+one, several = st.tabs(["One case", "Several cases"])
+with one:
+    case_form(actor=actor, today=session.today())
+with several:
+    case_table(actor=actor)
