@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from uadash import config, queries
+from uadash import config, queries, summary
 from uadash.access import SYSTEM
 from uadash.casefiles import CaseFileError, case_files, load_case_files
 from uadash.cases import case_history
@@ -145,7 +145,31 @@ def _parser() -> argparse.ArgumentParser:
 
     cases = commands.add_parser("cases", help="list cases with status, deadline and totals")
     cases.set_defaults(run=_cases)
+
+    sentence = commands.add_parser(
+        "summary", help="the sentence for a report: a case's actions in a period, by channel"
+    )
+    sentence.add_argument("case", metavar="UA", help="44.22-2, or 44.22 for its latest update")
+    sentence.add_argument(
+        "--from",
+        dest="start",
+        type=_day,
+        metavar="DATE",
+        help="first day counted, YYYY-MM-DD (default: the case's first day)",
+    )
+    sentence.add_argument(
+        "--to", dest="end", type=_day, metavar="DATE", help="last day counted (default: today)"
+    )
+    sentence.add_argument("--target", metavar="NAME", help="also say how many went to NAME")
+    sentence.set_defaults(run=_summary)
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _positive(text: str) -> int:
@@ -245,6 +269,24 @@ def _cases(engine: Engine, _args: argparse.Namespace) -> int:
         }
     )
     print(table.to_string(index=False))
+    return 0
+
+
+def _summary(engine: Engine, args: argparse.Namespace) -> int:
+    case = queries.find_case(engine, args.case)
+    if case is None:
+        raise CommandError(f"there is no case {args.case!r} (`uadash cases` lists them)")
+    today = config.today()
+    start = args.start or queries.case_period(engine, case, today=today).start
+    end = args.end or today
+    if end < start:
+        raise CommandError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+    try:
+        target = summary.find_target(case, args.target) if args.target else None
+    except summary.TargetNotFound as error:
+        raise CommandError(str(error)) from None
+    period = queries.Period(start, end)
+    print(summary.case_sentence(engine, case, period=period, target=target))
     return 0
 
 

@@ -526,14 +526,14 @@ def call_script(case: Case, target: Target, *, writer_name: str = "") -> str:
         ask = "I urge you to act on this case without delay."
     lines = [
         dial,
-        f"Hello, may I please speak to {_spoken_name(target)}?",
+        f"Hello, may I please speak to {spoken_name(target)}?",
         f"My name is {caller}. {about} {ask}",
         "Thank you for your time.",
     ]
     return "\n\n".join(lines) + "\n"
 
 
-def _spoken_name(target: Target) -> str:
+def spoken_name(target: Target) -> str:
     """The name as the case addresses it ("Director Zhang Rui"), else title and name."""
     name = _text(target.name)
     greeting = _text(target.salutation)
@@ -596,6 +596,11 @@ def _short_title_and_name(target: Target) -> str:
     if name and title and len(title.split()) <= SHORT_TITLE_WORDS:
         return f"{title} {name}"
     return ""
+
+
+def people_names(case: Case) -> list[str]:
+    """The names of the people at risk, in the case's order."""
+    return [name for name, _ in _people(case)]
 
 
 def _people(case: Case) -> list[tuple[str, str | None]]:
