@@ -5,6 +5,7 @@ import streamlit as st
 from uadash import charts, queries
 from uadash.ui import session
 from uadash.ui.badges import status_badges
+from uadash.ui.downloads import chart_with_downloads
 from uadash.ui.filters import bucket_picker, period_picker
 from uadash.ui.history import history_table
 from uadash.ui.pickers import case_picker
@@ -65,43 +66,56 @@ else:
     if over_time.empty:
         st.write("No actions were reported for this case in this period.")
     else:
+        # Download names: ua-44.22-2-channel-mix-2025-01-01-to-2025-03-31.png
+        days = f"{period.start.isoformat()}-to-{period.end.isoformat()}"
         left, right = st.columns([2, 1])
-        left.altair_chart(
-            charts.actions_over_time(
+        with left:
+            chart_with_downloads(
+                charts.actions_over_time(
+                    over_time,
+                    bucket=bucket,
+                    title=f"Actions per {bucket.value}, by channel",
+                    period=period,
+                ),
                 over_time,
-                bucket=bucket,
-                title=f"Actions per {bucket.value}, by channel",
-                period=period,
-            ),
-            width="stretch",
-        )
+                f"ua-{ref}-actions-per-{bucket.value}-by-channel-{days}",
+            )
         mix = queries.actions_by_channel(
             engine, queries.CaseFilter(case_ids=(case.id,)), period=period
         )
-        right.altair_chart(charts.channel_mix(mix, title="Channel mix"), width="stretch")
+        with right:
+            chart_with_downloads(
+                charts.channel_mix(mix, title="Channel mix"), mix, f"ua-{ref}-channel-mix-{days}"
+            )
 
         by_target = queries.actions_by_target_over_time(engine, case, period=period, bucket=bucket)
         left, right = st.columns([2, 1])
-        left.altair_chart(
-            charts.actions_by_target_over_time(
+        with left:
+            chart_with_downloads(
+                charts.actions_by_target_over_time(
+                    by_target,
+                    bucket=bucket,
+                    title=f"Actions per {bucket.value}, by target",
+                    period=period,
+                ),
                 by_target,
-                bucket=bucket,
-                title=f"Actions per {bucket.value}, by target",
-                period=period,
-            ),
-            width="stretch",
-        )
+                f"ua-{ref}-actions-per-{bucket.value}-by-target-{days}",
+            )
         totals = queries.actions_by_target(engine, case, period=period)
-        right.altair_chart(
-            charts.actions_by_target(totals, title="Actions by target"), width="stretch"
-        )
+        with right:
+            chart_with_downloads(
+                charts.actions_by_target(totals, title="Actions by target"),
+                totals,
+                f"ua-{ref}-actions-by-target-{days}",
+            )
 
         running = queries.cumulative_actions(engine, case, period=period)
-        st.altair_chart(
+        chart_with_downloads(
             charts.cumulative_actions(
                 running, deadline=case.deadline, title="Running total of actions"
             ),
-            width="stretch",
+            running,
+            f"ua-{ref}-running-total-{days}",
         )
 
 st.subheader("Targets")

@@ -65,12 +65,26 @@ def _with_channel_order(frame: pd.DataFrame) -> pd.DataFrame:
 def _period_x(bucket: Bucket, period: Period | None) -> alt.X:
     # With a period, the axis spans all of it, so quiet weeks show as gaps, not as nothing.
     scale = alt.Scale(domain=_domain(bucket, period)) if period else alt.Undefined
+    # Ticks on the buckets' first days (Mondays, the 1st), so a label sits under its bar
+    # and a month is never labelled twice.
+    ticks = _bucket_starts(bucket, period) if period and bucket != Bucket.day else alt.Undefined
     return alt.X(
         "period:T",
         title={"day": "Day", "week": "Week", "month": "Month"}[bucket.value],
-        axis=alt.Axis(format=_BUCKET_AXIS[bucket], labelOverlap=True),
+        axis=alt.Axis(format=_BUCKET_AXIS[bucket], labelOverlap=True, values=ticks),
         scale=scale,
     )
+
+
+def _bucket_starts(bucket: Bucket, period: Period) -> list[alt.DateTime]:
+    """The first day of every week (a Monday) or month that the period touches."""
+    start = pd.Timestamp(period.start)
+    if bucket == Bucket.week:
+        first, frequency = start - pd.Timedelta(days=start.day_of_week), "W-MON"
+    else:
+        first, frequency = start.replace(day=1), "MS"
+    starts = pd.date_range(first, pd.Timestamp(period.end), freq=frequency)
+    return [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in starts]
 
 
 def _domain(bucket: Bucket, period: Period) -> list[alt.DateTime]:
@@ -107,7 +121,7 @@ def actions_over_time(
     """
     return (
         alt.Chart(_with_bucket_end(_with_channel_order(frame), bucket), title=title)
-        .mark_bar()
+        .mark_bar(clip=True)  # the week or month in progress stops at the period's end
         .encode(
             x=_period_x(bucket, period),
             x2="period_end:T",  # each bar spans its whole day, week or month
@@ -265,3 +279,87 @@ def channel_mix(frame: pd.DataFrame, *, title: str) -> AnyChart:
 
 def _axis_labels() -> str:
     return _label_expr(CHANNEL_LABELS)
+
+
+def actions_by_case(frame: pd.DataFrame, *, title: str, limit: int = 10) -> AnyChart:
+    """Horizontal bars: the `limit` cases with the most actions, each with its total.
+
+    `frame`: case, title, actions, most actions first (from `queries.actions_by_case`).
+    """
+    shown = frame[frame["actions"] > 0].head(limit)
+    base = alt.Chart(shown).encode(
+        y=alt.Y(
+            "case:N",
+            title=None,
+            sort=None,  # keep the frame's order: most actions first
+            axis=alt.Axis(labelLimit=260, labelOverlap=False),
+            scale=alt.Scale(paddingInner=0.25),
+        ),
+        x=alt.X("actions:Q", title="Actions reported"),
+    )
+    bars = base.mark_bar(color="#0072B2").encode(
+        tooltip=[
+            alt.Tooltip("case:N", title="Case"),
+            alt.Tooltip("title:N", title="Title"),
+            alt.Tooltip("actions:Q", title="Actions", format=","),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("actions:Q", format=","))
+    return alt.LayerChart(layer=[bars, labels], title=title, height=alt.Step(34))
+
+
+def channels_compared(frame: pd.DataFrame, *, title: str) -> AnyChart:
+    """Each channel's total now (solid) beside the previous period's (pale), with numbers.
+
+    `frame`: channel, when, actions (from `figures.channels_compared`); `when` holds the
+    period's label in its first rows and the previous period's after.
+    """
+    frame = _with_channel_order(frame)
+    order = list(dict.fromkeys(frame["when"]))
+    base = alt.Chart(frame).encode(
+        y=alt.Y(
+            "channel:N",
+            title=None,
+            sort=CHANNELS,
+            axis=alt.Axis(labelExpr=_axis_labels(), labelOverlap=False),
+        ),
+        yOffset=alt.YOffset("when:N", sort=order),
+        x=alt.X("actions:Q", title="Actions reported"),
+    )
+    bars = base.mark_bar().encode(
+        color=channel_colour().legend(None),
+        opacity=alt.Opacity(
+            "when:N",
+            title=None,
+            sort=order,
+            scale=alt.Scale(domain=order, range=[1.0, 0.35][: len(order)]),
+            legend=alt.Legend(
+                orient="top", symbolType="square", symbolFillColor="#4C566A", labelLimit=400
+            ),
+        ),
+        tooltip=[
+            alt.Tooltip("channel:N", title="Channel"),
+            alt.Tooltip("when:N", title="Period"),
+            alt.Tooltip("actions:Q", title="Actions", format=","),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("actions:Q", format=","))
+    return alt.LayerChart(layer=[bars, labels], title=title, height=alt.Step(22))
+
+
+# Near-black text: the pale grey of screen themes washes out on a projector.
+INK = "#262730"
+
+
+def for_projector(chart: AnyChart) -> AnyChart:
+    """The same chart with type large enough to read from the back of a room."""
+    return (
+        chart.configure_axis(
+            labelFontSize=16, titleFontSize=16, titlePadding=10, labelColor=INK, titleColor=INK
+        )
+        .configure_legend(
+            labelFontSize=16, titleFontSize=16, symbolSize=180, labelColor=INK, titleColor=INK
+        )
+        .configure_title(fontSize=22, anchor="start", offset=12, color=INK)
+        .configure_text(fontSize=16, color=INK)
+    )

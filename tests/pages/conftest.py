@@ -4,9 +4,12 @@ and generated demo reports, with "today" pinned so the numbers are reproducible.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
@@ -15,6 +18,7 @@ from tests.conftest import CASES_DIR, ROOT
 from uadash.casefiles import case_files, load_case_files
 from uadash.database import open_database
 from uadash.demo import generate_demo_reports
+from uadash.ui import downloads
 
 TODAY = date(2026, 11, 24)
 APP = str(ROOT / "app.py")
@@ -57,3 +61,26 @@ def open_app(page: str | None = None, **query: str) -> AppTest:
         app.query_params.update(query)
         app.run()
     return app
+
+
+@dataclass
+class Export:
+    """One chart a page drew with its downloads: the chart, the CSV's data, the file name."""
+
+    chart: Any
+    data: pd.DataFrame
+    name: str
+
+
+@pytest.fixture
+def exports(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Export]]:
+    """Every chart a page hands to `chart_with_downloads`, with the data of its CSV."""
+    seen: list[Export] = []
+    draw = downloads.chart_with_downloads
+
+    def recording(chart: Any, data: pd.DataFrame, name: str) -> None:
+        seen.append(Export(chart, data, name))
+        draw(chart, data, name)
+
+    monkeypatch.setattr(downloads, "chart_with_downloads", recording)
+    yield seen
