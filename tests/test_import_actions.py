@@ -156,7 +156,10 @@ def test_import_rejects_a_bad_row_with_row_column_and_reason_and_writes_nothing(
     assert not result.committed and result.rejected == 1
     assert [(p.row, p.column) for p in result.problems] == [(4, column)], result.problems
     assert reason in result.problems[0].reason
-    assert result.problems[0].value == row.split(",")[["UA", "Target", "Channel", "Count", "Date"].index(column)]
+    assert (
+        result.problems[0].value
+        == row.split(",")[["UA", "Target", "Channel", "Count", "Date"].index(column)]
+    )
     assert "Nothing was imported" in result.summary()
     assert report_count(loaded) == 0 and batch_count(loaded) == 0 and total_actions(loaded) == 0
 
@@ -191,7 +194,9 @@ def test_a_row_with_more_cells_than_the_header_is_refused(loaded: Engine) -> Non
 
 
 def test_partial_import_writes_the_good_rows_and_lists_the_bad(loaded: Engine) -> None:
-    data = csv_bytes_of(f"{HEADER}\n{GOOD_ROW}\n44.22,,pigeon,1,2026-11-03\n44.22,,fax,1,2026-11-03")
+    data = csv_bytes_of(
+        f"{HEADER}\n{GOOD_ROW}\n44.22,,pigeon,1,2026-11-03\n44.22,,fax,1,2026-11-03"
+    )
     result = run(loaded, data, all_or_nothing=False)
     assert result.committed and result.written == 2 and result.rejected == 1
     assert "Left out: 1 row of 3 rows has problems" in result.summary()

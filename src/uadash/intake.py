@@ -978,6 +978,25 @@ class ReportWriter:
         """Write the reports whose dedupe key is new; returns how many were written."""
         if reports.empty:
             return 0
+        if "dedupe_key" in reports.columns:
+            reports = self._new(reports)
+        if reports.empty:
+            return 0
+        if self.batch is None:
+            self.batch = ReportBatch(
+                source=self.result.source,
+                filename=self.result.filename,
+                actor=self.actor.label,
+                note=self.note,
+            )
+        written = insert_reports(self.session, reports, batch=self.batch)
+        self.result.batch_id = self.batch.id
+        self.result.written += written
+        self.result.actions += int(reports["count"].sum())
+        return written
+
+    def _new(self, reports: pd.DataFrame) -> pd.DataFrame:
+        """The reports whose key is neither repeated in the frame nor stored already."""
         keyed = reports["dedupe_key"].notna().to_numpy()
         repeats = keyed & reports["dedupe_key"].duplicated(keep="first").to_numpy()
         self.result.repeated += int(repeats.sum())
@@ -995,20 +1014,7 @@ class ReportWriter:
                     if earlier is not None:
                         self.result.earlier_batches.add(earlier)
             reports = reports[~seen]
-        if reports.empty:
-            return 0
-        if self.batch is None:
-            self.batch = ReportBatch(
-                source=self.result.source,
-                filename=self.result.filename,
-                actor=self.actor.label,
-                note=self.note,
-            )
-        written = insert_reports(self.session, reports, batch=self.batch)
-        self.result.batch_id = self.batch.id
-        self.result.written += written
-        self.result.actions += int(reports["count"].sum())
-        return written
+        return reports
 
     def _existing(self, keys: list[str]) -> dict[str, int | None]:
         """The batch of each key already stored (this import's earlier chunks included).

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from uadash.exports import formula_safe
 from uadash.queries import NO_TARGET, Bucket, Period, bucket_expression
 from uadash.store.models import ActionDaily, ActionReport, Case, Target
+from uadash.vocab import Channel
 
 CHUNK_ROWS = 100_000
 REPORT_COLUMNS = [
@@ -199,7 +200,7 @@ def totals(
             row.id: (row.ua_number, row.update_number)
             for row in session.execute(select(Case.id, Case.ua_number, Case.update_number))
         }
-        targets = dict(session.execute(select(Target.id, Target.name)).tuples().all())
+        targets = {row.id: row.name for row in session.execute(select(Target.id, Target.name))}
     records = []
     for row in rows:
         values = row._mapping
@@ -228,4 +229,18 @@ def totals(
         "actions",
         "reports",
     ]
-    return pd.DataFrame.from_records(records, columns=columns)
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    if "channel" in frame.columns and len(frame):
+        # SQL sorted the channels alphabetically; every table here lists them in the
+        # vocabulary's order (letter, email, call, tweet, fax), within the other keys.
+        order = {channel.value: position for position, channel in enumerate(Channel)}
+        frame["_order"] = frame["channel"].map(order)
+        frame["_row"] = range(len(frame))
+        frame["_group"] = frame.groupby(
+            [c for c in columns if c in ("period_start", "case", "target")] or (lambda _: 0),
+            sort=False,
+        ).ngroup()
+        frame = frame.sort_values(["_group", "_order", "_row"]).drop(
+            columns=["_order", "_row", "_group"]
+        )
+    return frame.reset_index(drop=True)
