@@ -4,7 +4,13 @@ import streamlit as st
 
 from uadash.ui.auth import current_actor, sign_in_gate
 from uadash.ui.navigation import pages_for
+from uadash.ui.present import initial_sidebar_state
 
-st.set_page_config(page_title="uadash · Urgent Actions", page_icon="✉️", layout="wide")
+st.set_page_config(
+    page_title="uadash · Urgent Actions",
+    page_icon="✉️",
+    layout="wide",
+    initial_sidebar_state=initial_sidebar_state(),  # collapsed for ?present=1
+)
 sign_in_gate()  # a one-time link, the sign-in form, or the sign-in page when viewing needs it
 st.navigation(pages_for(current_actor())).run()

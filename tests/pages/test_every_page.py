@@ -7,7 +7,7 @@ import pytest
 
 from tests.pages.conftest import open_app
 
-PAGES = ["pages/overview.py", "pages/case.py", "pages/letters.py"]
+PAGES = ["pages/overview.py", "pages/case.py", "pages/letters.py", "pages/present.py"]
 DATABASES = ["app_database", "seed_database", "demo_database"]
 
 

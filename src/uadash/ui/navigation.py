@@ -16,6 +16,9 @@ def pages_for(actor: Actor) -> list[st.Page]:
         st.Page(
             "pages/letters.py", title="Letter preview", icon=":material/mail:", url_path="letters"
         ),
+        st.Page(
+            "pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"
+        ),
     ]
     if actor.may(Role.editor):
         pages.append(

@@ -1,0 +1,142 @@
+"""Present: a period's totals against the previous period's, large enough for a projector;
+charts to download for slides; the sentence and statements for officials. Read-only."""
+
+import streamlit as st
+
+from uadash import charts, figures, queries, summary
+from uadash.periods import bucket_for
+from uadash.ui import session
+from uadash.ui.downloads import chart_with_downloads
+from uadash.ui.present import present_filters, projector_style
+from uadash.wording import day_range, number
+
+CHANNEL_TITLES = {
+    "letter": "Letters",
+    "email": "Emails",
+    "call": "Calls",
+    "tweet": "Tweets",
+    "fax": "Faxes",
+}
+
+engine = session.engine()
+today = session.today()
+shown = present_filters(today=today)
+filters, comparison = shown.filters, shown.comparison
+period, previous = comparison.period, comparison.previous
+projector_style()
+
+st.title(f"Urgent Actions · {comparison.label}")
+against = f", compared with {day_range(previous.start, previous.end)}" if previous else ""
+st.markdown(f"**{shown.scope}** · {day_range(period.start, period.end)}{against}")
+
+numbers = session.cached(figures.figures, filters=filters, comparison=comparison)
+versus = f"vs {day_range(previous.start, previous.end)}" if previous else None
+columns = st.columns([1.6, 1, 1, 1, 1, 1])
+cells = [("Actions reported", numbers.total)]
+cells += [(CHANNEL_TITLES[channel], change) for channel, change in numbers.by_channel.items()]
+for index, (column, (label, change)) in enumerate(zip(columns, cells, strict=True)):
+    column.metric(
+        label,
+        number(change.current),
+        change.describe(),
+        delta_color="normal" if change.difference else "off",
+        delta_arrow="auto" if change.difference else "off",
+        delta_description=versus if index == 0 else None,  # the narrow cards would cut it
+        border=True,
+    )
+if previous is None:
+    st.caption("A campaign's lifetime has no earlier period to compare with.")
+
+stem = [shown.scope if shown.scope != "All cases" else "uadash", period.start.isoformat()]
+stem += ["to", period.end.isoformat()]
+cases = session.cached(figures.cases_compared, filters=filters, comparison=comparison)
+if not numbers.total.current:
+    st.write("No actions were reported in this period for these cases.")
+else:
+    bucket = bucket_for(period)
+    over_time = session.cached(
+        queries.actions_by_channel_over_time, filters=filters, period=period, bucket=bucket
+    )
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        chart = charts.actions_over_time(
+            over_time, bucket=bucket, title=f"Actions per {bucket.value}, by channel", period=period
+        )
+        chart_with_downloads(
+            charts.for_projector(chart.properties(height=380)),
+            over_time,
+            "-".join(["actions-by-channel-over-time", *stem]),
+        )
+    with right:
+        chart_with_downloads(
+            charts.for_projector(charts.actions_by_case(cases, title="Actions by case")),
+            cases,
+            "-".join(["actions-by-case", *stem]),
+        )
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        compared = figures.channels_compared(
+            numbers, previous_label=day_range(previous.start, previous.end) if previous else ""
+        )
+        title = "Actions by channel" + (", against the previous period" if previous else "")
+        chart_with_downloads(
+            charts.for_projector(charts.channels_compared(compared, title=title)),
+            compared,
+            "-".join(["actions-by-channel", *stem]),
+        )
+    with right:
+        st.dataframe(
+            cases,
+            column_order=["case", "title", "actions", "previous", "change"],
+            column_config={
+                "case": "Case",
+                "title": st.column_config.TextColumn("Title", width="medium"),
+                "actions": st.column_config.NumberColumn("Actions", format="localized"),
+                "previous": st.column_config.NumberColumn("Before", format="localized"),
+                "change": st.column_config.NumberColumn("Change", format="localized"),
+            },
+            hide_index=True,
+        )
+
+st.header("For reports and officials", divider="gray")
+if len(cases) != 1:
+    st.caption(
+        "Choose one case in the sidebar for a sentence to paste into a report and a "
+        "statement for each of its officials."
+    )
+    st.stop()
+case = queries.get_case(engine, int(cases["case_id"].iloc[0]))
+if case is None:
+    st.stop()
+targets = {target.id: target for target in case.targets}
+target_id = st.selectbox(
+    "Say how many went to",
+    [None, *targets],
+    format_func=lambda i: "— nobody in particular —" if i is None else targets[i].name,
+    key=f"present-target-{case.id}",
+)
+sentence = summary.case_sentence(engine, case, period=period, target=targets.get(target_id))
+st.code(sentence, language=None, wrap_lines=True)
+st.caption("Copy it with the icon at the top right of the box.")
+
+st.subheader("A statement for each official")
+statements = summary.target_statements(engine, case, period=period, today=today)
+if not statements:
+    st.write(f"{case.label} has no officials on file.")
+tabs = st.tabs([f"{s.target.name} ({number(s.actions)})" for s in statements]) if statements else []
+for tab, statement in zip(tabs, statements, strict=True):
+    with tab:
+        if not statement.actions:
+            st.write(f"No actions addressed to {statement.target.name} in this period.")
+            continue
+        st.code(statement.text, language=None, wrap_lines=True)
+        st.download_button(
+            "Download the statement (.txt)",
+            statement.text,
+            file_name=statement.filename,
+            mime="text/plain",
+            key=f"present-statement-{statement.target.id}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
