@@ -73,7 +73,7 @@ def test_a_form_export_imports_with_synonyms_loose_targets_and_defaults(loaded: 
     assert {str(d) for d in reports["action_date"]} == {"2026-11-03", "2026-11-04"}
     assert set(reports["ua_number"]) == {"44.22"} and set(reports["update_number"]) == {2}
     assert reports["note"].iloc[0] == "rang twice"
-    assert set(reports["source"]) == {"file"}
+    assert set(reports["source"]) == {"form"}
     assert_exact(loaded)
 
 
@@ -387,7 +387,7 @@ def test_an_external_id_counts_once_per_source_case_target_and_channel(loaded: E
     other = run(
         loaded,
         csv_bytes_of(f"{header}\n44.22,Zhang Rui,email,2026-11-03,s-1"),
-        source=ReportSource.form,
+        source=ReportSource.file,
     )
     assert other.written == 1
 
@@ -454,4 +454,8 @@ def test_a_file_read_in_small_chunks_gives_the_same_reports_and_reports_progress
     assert_exact(loaded)
     with transaction(loaded) as session:
         batch = session.scalars(select(ReportBatch)).one()
-        assert batch.reports == 2_050 and batch.actor == "Ed" and batch.source == ReportSource.file
+        assert (
+            batch.reports == 2_050
+            and batch.actor == "ed@example.org"
+            and batch.source == ReportSource.form
+        )

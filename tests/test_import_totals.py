@@ -132,7 +132,9 @@ def test_staff_entry_is_checked_and_only_editors_may_enter_or_undo(loaded: Engin
     entry = enter_report(loaded, actor=EDITOR, **(good | {"channel": "phone"}))  # type: ignore[arg-type]
     assert stored_reports(loaded)["channel"].tolist() == ["call"]
     history = import_history(loaded)
-    assert history[["source", "actor", "reports"]].values.tolist() == [["staff", "Ed", 1]]
+    assert history[["source", "actor", "reports"]].values.tolist() == [
+        ["staff", "ed@example.org", 1]
+    ]
     assert entry.batch_id is not None
     with pytest.raises(PermissionDenied):
         undo_import(loaded, entry.batch_id, actor=VIEWER)

@@ -165,7 +165,7 @@ class CsvOptions:
     """How to read a CSV file. `mapping` maps a column (as the header names it) to a field
     name, or to "ignore"; it overrides the headers' automatic matching."""
 
-    source: ReportSource = ReportSource.file
+    source: ReportSource = ReportSource.form
     mapping: Mapping[str, str | None] = field(default_factory=dict)
     date_order: DateOrder = DateOrder.auto
     all_or_nothing: bool = True

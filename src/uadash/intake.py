@@ -986,7 +986,7 @@ class ReportWriter:
             self.batch = ReportBatch(
                 source=self.result.source,
                 filename=self.result.filename,
-                actor=self.actor.label,
+                actor=self.actor.identity,
                 note=self.note,
             )
         written = insert_reports(self.session, reports, batch=self.batch)

@@ -24,4 +24,12 @@ def pages_for(actor: Actor) -> list[st.Page]:
         pages.append(
             st.Page("pages/edit.py", title="Edit cases", icon=":material/edit:", url_path="edit")
         )
+        pages.append(
+            st.Page(
+                "pages/import.py",
+                title="Import reports",
+                icon=":material/upload_file:",
+                url_path="import",
+            )
+        )
     return pages
