@@ -151,14 +151,27 @@ class Conflict:
     def changed_by(self) -> list[str]:
         return list(dict.fromkeys(change.actor for change in self.changes))
 
-    def __str__(self) -> str:
+    @property
+    def headline(self) -> str:
+        """`UA 44.22 (update 2) was changed by bo@example.org at 24 Nov 2026 09:19 after you
+        opened it`."""
         who = listing(self.changed_by) or "someone"
         when = f" at {self.changes[-1].when}" if self.changes else ""
+        return f"{self.current.label} was changed by {who}{when} after you opened it"
+
+    @property
+    def now(self) -> str:
+        """`Now: Paused, deadline 31 March 2027, update 2.`"""
+        current = self.current
         return (
-            f"{self.current.label} was changed by {who}{when} after you opened it "
-            f"(you had version {self.edit.expected_version}, it is now at "
-            f"{self.current.version}). Now: {self.current.status_text}, deadline "
-            f"{self.current.deadline_text}, update {self.current.update_number}."
+            f"Now: {current.status_text}, deadline {current.deadline_text}, "
+            f"update {current.update_number}."
+        )
+
+    def __str__(self) -> str:
+        return (
+            f"{self.headline} (you had version {self.edit.expected_version}, it is now at "
+            f"{self.current.version}). {self.now}"
         )
 
 

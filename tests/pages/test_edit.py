@@ -103,7 +103,7 @@ def test_an_editor_changes_status_in_the_form_and_it_is_saved_and_audited(
     widget(app, "button", "Save changes").click().run()
 
     assert not app.exception
-    assert app.success[0].value == "Saved UA 44.22 (update 2)."
+    assert app.success[0].value == "Saved UA 44.22 (update 2): status → Paused."
     assert seed(seed_database).status is CaseStatus.paused
     history = cases.case_history(seed_database, seed(seed_database).case_id)
     assert list(history[["actor", "field", "old_value", "new_value", "note"]].iloc[0]) == [
@@ -156,7 +156,7 @@ def test_a_table_edit_saves_the_changed_rows(seed_database: Engine) -> None:
     widget(app, "button", "Save 1 changed case").click().run()
 
     assert not app.exception
-    assert app.success[0].value == "Saved UA 44.22 (update 2)."
+    assert app.success[0].value == "Saved UA 44.22 (update 2): status → Closed; outcome → Released."
     state = seed(seed_database)
     assert (state.status, state.outcome) == (CaseStatus.closed, Outcome.released)
     history = cases.case_history(seed_database, state.case_id)
@@ -195,10 +195,10 @@ def test_a_conflict_shows_the_current_values_and_who_then_reapplies(seed_databas
 
     assert not app.exception
     warning = app.warning[0].value
-    assert "Nothing was saved: someone else changed UA 44.22 (update 2)" in warning
-    text = " ".join(m.value for m in app.markdown)
-    assert "was changed by bo@example.org" in text
-    assert "deadline 31 December 2026" in text
+    assert warning.startswith("Nothing was saved: UA 44.22 (update 2) was changed by bo@example")
+    assert warning.endswith("after you opened it.")
+    assert "Now: Active, deadline 31 December 2026, update 2." in [m.value for m in app.markdown]
+    assert "Your change: status → Paused." in [c.value for c in app.caption]
     changes = app.dataframe[0].value
     assert list(changes["Change"]) == ["deadline: 2025-03-18 → 2026-12-31"]
     assert list(changes["Who"]) == ["bo@example.org"]
@@ -206,7 +206,7 @@ def test_a_conflict_shows_the_current_values_and_who_then_reapplies(seed_databas
 
     widget(app, "button", "Re-apply my changes").click().run()
 
-    assert app.success[0].value == "Saved UA 44.22 (update 2)."
+    assert app.success[0].value == "Saved UA 44.22 (update 2): status → Paused."
     after = seed(seed_database)
     assert (after.status, after.deadline, after.version) == (
         CaseStatus.paused,

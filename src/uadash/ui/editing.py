@@ -22,7 +22,6 @@ from uadash.ui import session
 from uadash.ui.history import history_table
 from uadash.ui.pickers import case_picker
 from uadash.vocab import OUTCOME_LABELS, STATUS_LABELS, CaseStatus, Outcome
-from uadash.wording import listing
 
 Origin = Literal["form", "table"]
 LAST_SAVE = "edit.last-save"
@@ -54,7 +53,11 @@ def save(edits: list[CaseEdit], *, actor: Actor, origin: Origin) -> None:
     except PermissionDenied as error:
         outcome.problems = [str(error)]
     else:
-        outcome.saved = [state.label for state in states]
+        by_case = {edit.case_id: edit for edit in edits}
+        outcome.saved = [
+            f"{state.label}: {'; '.join(_describe_edit(by_case[state.case_id]))}"
+            for state in states
+        ]
         reload()
     st.session_state[LAST_SAVE] = outcome
     st.rerun()
@@ -75,7 +78,13 @@ def last_save(*, actor: Actor) -> None:
         return
     if outcome.saved:
         st.session_state.pop(LAST_SAVE)
-        st.success(f"Saved {listing(outcome.saved)}.", icon=":material/check_circle:")
+        if len(outcome.saved) == 1:
+            text = f"Saved {outcome.saved[0]}."
+        else:
+            text = f"Saved {len(outcome.saved)} cases:\n" + "\n".join(
+                f"- {line}" for line in outcome.saved
+            )
+        st.success(text, icon=":material/check_circle:")
     elif outcome.problems:
         st.session_state.pop(LAST_SAVE)
         lines = "\n".join(f"- {problem}" for problem in outcome.problems)
@@ -85,14 +94,17 @@ def last_save(*, actor: Actor) -> None:
 
 
 def _conflict(outcome: LastSave, error: ConflictError, *, actor: Actor) -> None:
+    conflicts = error.conflicts
     with st.container(border=True):
-        st.warning(
-            "Nothing was saved: someone else changed "
-            f"{listing([c.current.label for c in error.conflicts])} after you opened it.",
-            icon=":material/sync_problem:",
-        )
-        for conflict in error.conflicts:
-            st.markdown(f"**{conflict.current.label}** — {conflict}")
+        if len(conflicts) == 1:
+            headline = f"{conflicts[0].headline}."
+        else:
+            headline = f"{len(conflicts)} of these cases were changed after you opened them."
+        st.warning(f"Nothing was saved: {headline}", icon=":material/sync_problem:")
+        for conflict in conflicts:
+            if len(conflicts) > 1:
+                st.markdown(f"**{conflict.headline}.**")
+            st.markdown(conflict.now)
             if conflict.changes:
                 changes = pd.DataFrame(
                     {
@@ -167,15 +179,15 @@ def case_form(*, actor: Actor, today: date) -> None:
             help="Only a closed case has an outcome, and a closed case needs one.",
             key=f"edit-outcome-{suffix}",
         )
-        no_end = left.checkbox(
-            "No end date", value=base.deadline is None, key=f"edit-no-end-{suffix}"
-        )
         deadline = right.date_input(
             "Deadline",
             value=base.deadline or today,
             format="YYYY-MM-DD",
             help="Ignored when “No end date” is ticked.",
             key=f"edit-deadline-{suffix}",
+        )
+        no_end = right.checkbox(
+            "No end date", value=base.deadline is None, key=f"edit-no-end-{suffix}"
         )
         update_number = left.number_input(
             "Update number",
@@ -251,17 +263,26 @@ def case_table(*, actor: Actor) -> None:
         },
         disabled=["label", "title"],
         hide_index=True,
+        placeholder="—",
         key=f"edit-table-{st.session_state.get(TABLE_ROUND, 0)}",
     )
     edits = cases.edits_from_table(base, edited)
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left, middle, right = st.columns([5, 2, 1], vertical_alignment="bottom")
     note = left.text_input("Why (kept in the history of every case changed)", key="edit-table-note")
-    if right.button(
+    if middle.button(
         f"Save {len(edits)} changed case{'s' if len(edits) != 1 else ''}",
         type="primary",
         icon=":material/save:",
         disabled=not edits,
         key="edit-table-save",
+        width="stretch",
     ):
         save(cases.edits_from_table(base, edited, note=note), actor=actor, origin="table")
-    right.button("Reload", icon=":material/refresh:", on_click=reload, key="edit-table-reload")
+    right.button(
+        "Reload",
+        icon=":material/refresh:",
+        on_click=reload,
+        key="edit-table-reload",
+        help="Drop unsaved changes and show the cases as they are now",
+        width="stretch",
+    )
