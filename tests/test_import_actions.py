@@ -4,6 +4,7 @@ encodings, and reports that are never counted twice. Every test runs on each bac
 from __future__ import annotations
 
 import hmac
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -459,3 +460,31 @@ def test_a_file_read_in_small_chunks_gives_the_same_reports_and_reports_progress
             and batch.actor == "ed@example.org"
             and batch.source == ReportSource.form
         )
+
+
+def test_memory_does_not_grow_with_the_file(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    prepare(sqlite_engine, monkeypatch, tmp_path)
+
+    def peak(rows: int) -> int:
+        path = tmp_path / f"{rows}.csv"
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write("UA,Target,Channel,Count,Date,ID,Email\n")
+            for i in range(rows):
+                target = ["Zhang Rui", "Zhang Jian", ""][i % 3]
+                handle.write(
+                    f"44.22,{target},letter,1,2026-11-{1 + i % 20:02d},{rows}-{i},s{i}@x.org\n"
+                )
+        tracemalloc.start()
+        try:
+            result = import_csv(
+                sqlite_engine, path, actor=EDITOR, options=CsvOptions(chunk_rows=1_000)
+            )
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            assert result.written == rows
+
+    small, large = peak(3_000), peak(24_000)
+    assert large < 1.5 * small, (small, large)  # eight times the rows, about the same memory

@@ -909,17 +909,40 @@ def report_frame(good: pd.DataFrame, *, occurrences: Occurrences) -> pd.DataFram
                 }
             )
         )
+    # Plain Python values: indexing numpy arrays one element at a time cost more than hashing.
+    columns = zip(
+        sources.tolist(),
+        case_ids.tolist(),
+        target_key.tolist(),
+        channels.tolist(),
+        days,
+        counts.tolist(),
+        nth.tolist(),
+        externals.tolist(),
+        reporters.tolist(),
+        has_external.tolist(),
+        has_reporter.tolist(),
+        strict=True,
+    )
     keys = [
-        external_key(sources[i], case_ids[i], target_key[i], channels[i], externals[i])
-        if has_external[i]
-        else reporter_key_of(
-            sources[i], case_ids[i], target_key[i], channels[i], days[i], reporters[i]
-        )
-        if has_reporter[i]
-        else anonymous_key(
-            sources[i], case_ids[i], target_key[i], channels[i], days[i], counts[i], nth[i]
-        )
-        for i in range(len(good))
+        external_key(source, case, target, channel, external)
+        if by_id
+        else reporter_key_of(source, case, target, channel, day, reporter)
+        if by_reporter
+        else anonymous_key(source, case, target, channel, day, count, number)
+        for (
+            source,
+            case,
+            target,
+            channel,
+            day,
+            count,
+            number,
+            external,
+            reporter,
+            by_id,
+            by_reporter,
+        ) in columns
     ]
     return pd.DataFrame(
         {
