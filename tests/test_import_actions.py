@@ -488,3 +488,12 @@ def test_memory_does_not_grow_with_the_file(
 
     small, large = peak(3_000), peak(24_000)
     assert large < 1.5 * small, (small, large)  # eight times the rows, about the same memory
+
+
+def test_a_given_encoding_is_used_and_a_wrong_one_is_refused(loaded: Engine) -> None:
+    data = "UA,Target,Channel,Date\n110.26,Daniela Cortés Ibarra,fax,2026-11-02\n"
+    with pytest.raises(IntakeError, match="cannot be read as utf-8"):
+        run(loaded, data.encode("cp1252"), encoding="utf-8")
+    with pytest.raises(IntakeError, match="is not an encoding"):
+        run(loaded, data.encode("cp1252"), encoding="klingon")
+    assert run(loaded, data.encode("cp1252"), encoding="cp1252").written == 1

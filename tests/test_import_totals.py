@@ -4,6 +4,8 @@ random batches keeps both the totals and the dedupe rules."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -307,3 +309,35 @@ def test_random_batches_keep_totals_exact_and_never_count_a_report_twice(
         assert_exact(loaded)
         assert total_actions(loaded) == model.total()
         assert report_count(loaded) == sum(len(b) for b in model.batches.values())
+
+
+def test_two_imports_of_one_file_at_once_count_it_once(loaded: Engine) -> None:
+    """The second import finds the reports new too, and is refused by the unique dedupe key
+    when it writes them: it tells its user to run it again, and nothing is counted twice."""
+    data = csv_bytes_of(
+        "UA,Target,Channel,Date,ID\n"
+        + "\n".join(f"44.22,Zhang Rui,email,2026-11-{1 + i % 20:02d},r-{i}" for i in range(400))
+    )
+    first_wrote = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def slow(fraction: float, rows: int) -> None:
+        if not first_wrote.is_set():
+            first_wrote.set()
+            time.sleep(1.5)  # holding its uncommitted reports while the second one writes
+
+    def first() -> None:
+        outcome["first"] = import_csv(
+            loaded, data, actor=EDITOR, options=CsvOptions(chunk_rows=100), progress=slow
+        )
+
+    racer = threading.Thread(target=first)
+    racer.start()
+    assert first_wrote.wait(timeout=30)
+    with pytest.raises(IntakeError, match="another import wrote some of the same reports"):
+        import_csv(loaded, data, actor=EDITOR)
+    racer.join(timeout=60)
+    assert outcome["first"].written == 400  # type: ignore[attr-defined]
+    assert report_count(loaded) == 400 and batch_count(loaded) == 1
+    assert_exact(loaded)
+    assert import_csv(loaded, data, actor=EDITOR).already_imported == 400

@@ -35,6 +35,7 @@ from uadash.intake import (
     ReadOptions,
     ReportWriter,
     fold,
+    raise_if_raced,
     read_cells,
     read_options,
     report_frame,
@@ -319,6 +320,10 @@ class _Opened:
 @contextmanager
 def _open_csv(handle: IO[bytes], encoding: str | None) -> Iterator[_Opened]:
     chosen = encoding or detect_encoding(handle)
+    try:
+        codecs.lookup(chosen)
+    except LookupError:
+        raise IntakeError(f"{chosen!r} is not an encoding Python knows") from None
     text = io.TextIOWrapper(handle, encoding=chosen, newline="")
     try:
         try:
@@ -562,8 +567,9 @@ def import_csv(
                 else:
                     session.commit()
                     result.committed = True
-            except BaseException:
+            except BaseException as error:
                 session.rollback()
+                raise_if_raced(error)
                 raise
             finally:
                 _bulk_settings(session, done=True)

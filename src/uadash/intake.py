@@ -1063,6 +1063,19 @@ class ReportWriter:
         return found
 
 
+def raise_if_raced(error: BaseException) -> None:
+    """Turn the unique dedupe key's refusal into advice. Two imports of the same reports at
+    the same moment both find them new; the second to write is refused by the key (on
+    PostgreSQL once the first commits, on SQLite once it gets the write lock), and its whole
+    transaction rolls back."""
+    text = str(error)
+    if "dedupe_key" in text and ("unique" in text.lower() or "duplicate" in text.lower()):
+        raise IntakeError(
+            "another import wrote some of the same reports while this one ran, so nothing "
+            "of this one was written: run it again, and it will skip those reports"
+        ) from error
+
+
 # --- staff entry, undo, history -----------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from uadash.intake import (
     Problem,
     Progress,
     ReportWriter,
+    raise_if_raced,
     read_cells,
     read_options,
     report_frame,
@@ -241,8 +242,9 @@ def import_osdi(
             else:
                 session.commit()
                 result.committed = True
-        except BaseException:
+        except BaseException as error:
             session.rollback()
+            raise_if_raced(error)
             raise
     if progress is not None:
         progress(1.0, len(records))
