@@ -8,6 +8,7 @@ from uadash.ui.auth import current_actor
 from uadash.ui.editing import case_form, case_table, last_save
 from uadash.vocab import Role
 
+session.engine()  # first, as on every page: it makes sure that app.py (the gate) ran
 actor = current_actor()
 st.title("Edit cases")
 if not actor.may(Role.editor):
