@@ -1,8 +1,14 @@
-"""Opening the configured database: one engine, schema upgraded to the newest migration."""
+"""Opening the configured database: one engine, schema upgraded to the newest migration.
+
+The UI holds the engine only to hand it back to the domain; it imports the type from here,
+so that nothing above the domain imports SQLAlchemy.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
+
+__all__ = ["Engine", "open_database"]
 
 from uadash import config
 from uadash.store.engine import make_engine, upgrade

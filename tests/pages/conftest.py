@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import CASES_DIR, ROOT
@@ -22,6 +23,25 @@ from uadash.ui import downloads
 
 TODAY = date(2026, 11, 24)
 APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def warm_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every AppTest as a server that has served app.py once.
+
+    AppTest starts each run like a freshly started server, in Streamlit's older `pages/` mode,
+    and after `switch_page` runs the page file on its own; `session.engine()` leaves that
+    mode with a rerun (see `uadash.ui.session._through_app_py`), and the rerun would drop the
+    click or form submit being tested. The fresh-server path itself is tested in a real
+    browser (tests/browser/test_pages.py).
+    """
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from tests.pages.conftest import open_app
-from tests.pages.warm_server import warm_server  # noqa: F401 (an autouse fixture)
 from uadash import cases, queries
 from uadash.access import SYSTEM, Actor
 from uadash.cases import CaseEdit

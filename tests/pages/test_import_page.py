@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -33,19 +32,6 @@ GOOD = csv_bytes_of(
     44.22,,letter,1,2026-11-04
     """
 )
-
-
-@pytest.fixture(autouse=True)
-def warm_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run as a server that has served app.py once (see tests/pages/test_edit.py): AppTest
-    starts like a fresh server, whose first run reruns once and would drop a click."""
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture

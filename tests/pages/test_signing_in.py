@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.pages.warm_server import warm_server  # noqa: F401 (an autouse fixture)
 from uadash import users
 from uadash.access import SYSTEM
 from uadash.users import LINK_REFUSED, POLICY, WRONG

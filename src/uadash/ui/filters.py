@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from uadash import queries
+from uadash.database import Engine
 from uadash.queries import Bucket, CaseFilter, Period
 from uadash.vocab import STATUS_LABELS, CaseStatus
 

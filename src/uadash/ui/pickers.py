@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from uadash import queries
+from uadash.database import Engine
 from uadash.queries import Case, Target
 from uadash.vocab import TargetRole
 

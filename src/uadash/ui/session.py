@@ -14,11 +14,10 @@ from datetime import date
 from typing import Any, TypeVar
 
 import streamlit as st
-from sqlalchemy import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
 from uadash import config, queries
-from uadash.database import open_database
+from uadash.database import Engine, open_database
 
 T = TypeVar("T")
 
@@ -38,11 +37,18 @@ def engine() -> Engine:
     return _engine(config.database_url())
 
 
+def enter_app() -> None:
+    """Called first by app.py: the app's own navigation is about to run, so Streamlit's older
+    `pages/` mode (see `_through_app_py`) is over for this server."""
+    PagesManager.uses_pages_directory = False
+
+
 def _through_app_py() -> None:
     """Until some session has run app.py's `st.navigation`, Streamlit serves the files of
     `pages/` on their own (its older multipage mode): a shared link to `/case` opened first
     on a freshly started server would skip app.py, its page setup and its sign-in gate, and
     show Streamlit's file list as navigation. Leave that mode and run again through app.py.
+    (app.py itself never gets here in that mode: it calls `enter_app` first.)
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
