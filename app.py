@@ -5,9 +5,9 @@ import streamlit as st
 from uadash.ui.auth import current_actor, sign_in_gate
 from uadash.ui.navigation import pages_for
 from uadash.ui.present import initial_sidebar_state
-from uadash.ui.session import enter_app
+from uadash.ui.session import leave_pages_folder_mode
 
-enter_app()  # this run goes through app.py: the gate below runs before any page
+leave_pages_folder_mode()  # before anything is drawn: see its docstring
 
 st.set_page_config(
     page_title="uadash · Urgent Actions",

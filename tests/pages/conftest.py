@@ -30,9 +30,9 @@ def warm_server(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run every AppTest as a server that has served app.py once.
 
     AppTest starts each run like a freshly started server, in Streamlit's older `pages/` mode,
-    and after `switch_page` runs the page file on its own; `session.engine()` leaves that
-    mode with a rerun (see `uadash.ui.session._through_app_py`), and the rerun would drop the
-    click or form submit being tested. The fresh-server path itself is tested in a real
+    and after `switch_page` runs the page file on its own; the app leaves that mode with a
+    rerun (`uadash.ui.session.leave_pages_folder_mode`), and the rerun would drop the click
+    or form submit being tested. The fresh-server path itself is tested in a real
     browser (tests/browser/test_pages.py).
     """
     original = PagesManager.__init__

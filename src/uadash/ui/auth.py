@@ -32,10 +32,6 @@ def current_actor() -> Actor:
 def sign_in_gate() -> Actor:
     """Work out who is here, show the account box in the sidebar, and stop the run with a
     sign-in page when viewing needs sign-in and nobody is signed in. Call before navigation."""
-    # First, before any widget: on a fresh server this leaves Streamlit's older pages/ mode
-    # with a rerun (see `session.engine`). Widgets drawn in that mode get other ids, and the
-    # first click on them would be lost.
-    session.engine()
     _redeem_link()
     _follow_provider()
     _recheck()

@@ -30,25 +30,21 @@ def _engine(url: str) -> Engine:
 def engine() -> Engine:
     """The configured database, upgraded to the newest schema the first time it is opened.
 
-    Every page asks for it first, so it is also where a page makes sure it runs inside
-    app.py (see `_through_app_py`).
+    Every page asks for it first, so it also makes sure the page runs inside app.py.
     """
-    _through_app_py()
+    leave_pages_folder_mode()
     return _engine(config.database_url())
 
 
-def enter_app() -> None:
-    """Called first by app.py: the app's own navigation is about to run, so Streamlit's older
-    `pages/` mode (see `_through_app_py`) is over for this server."""
-    PagesManager.uses_pages_directory = False
+def leave_pages_folder_mode() -> None:
+    """Run every page through app.py, from the first request a server gets.
 
-
-def _through_app_py() -> None:
-    """Until some session has run app.py's `st.navigation`, Streamlit serves the files of
-    `pages/` on their own (its older multipage mode): a shared link to `/case` opened first
-    on a freshly started server would skip app.py, its page setup and its sign-in gate, and
-    show Streamlit's file list as navigation. Leave that mode and run again through app.py.
-    (app.py itself never gets here in that mode: it calls `enter_app` first.)
+    Until some session has run app.py's `st.navigation`, Streamlit is in its older multipage
+    mode: it serves the files of `pages/` on their own (a shared link to `/case`, opened first
+    on a freshly started server, would skip app.py, its page setup and its sign-in gate), and
+    widgets drawn in that mode get other ids than in later runs (the first click on them is
+    lost). So leave the mode, and start the run again before anything is drawn. app.py calls
+    this first; `engine()` calls it for a page reached without app.py.
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
