@@ -536,7 +536,6 @@ def import_csv(
         with Session(engine) as session:
             session.begin()
             try:
-                _bulk_settings(session)
                 directory = Directory.load(session)
                 writer = ReportWriter(session, result=result, actor=actor)
                 occurrences = Occurrences()
@@ -571,27 +570,9 @@ def import_csv(
                 session.rollback()
                 raise_if_raced(error)
                 raise
-            finally:
-                _bulk_settings(session, done=True)
     if progress is not None:
         progress(1.0, result.rows)
     return result
-
-
-SQLITE_IMPORT_CACHE_KIB = 256 * 1024
-
-
-def _bulk_settings(session: Session, *, done: bool = False) -> None:
-    """On SQLite, a page cache big enough for the dedupe_key index while an import runs.
-
-    Measured on a million reports: with SQLite's default 2 MB cache, the random keys made
-    the unique index spill to disk and re-read pages, and the import took twice as long.
-    The cache holds only what is used, and goes back to the default afterwards.
-    """
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    size = -2000 if done else -SQLITE_IMPORT_CACHE_KIB
-    session.connection().exec_driver_sql(f"PRAGMA cache_size = {size}")
 
 
 def _order(problem: Problem) -> int:

@@ -269,13 +269,12 @@ def _day_part(value: str, order: DateOrder) -> tuple[date, str | None]:
     if match := _SLASHED_DAY.match(value):
         first, second, year, rest = match.groups()
         return _slashed(int(first), int(second), _year(year), order), rest
+    named = " ".join(value.replace(",", " ").split())  # "November 3, 2026" -> "November 3 2026"
     for format_ in _NAMED_DAY_FORMATS:
-        head, _, tail = value.replace(",", " ").partition("  ")
-        for candidate, rest in ((" ".join(value.replace(",", " ").split()), None), (head, tail)):
-            try:
-                return datetime.strptime(candidate, format_).date(), rest or None
-            except ValueError:
-                continue
+        try:
+            return datetime.strptime(named, format_).date(), None
+        except ValueError:
+            continue
     raise Unreadable("is not a date (write it as YYYY-MM-DD)")
 
 
@@ -302,13 +301,6 @@ def _slashed(first: int, second: int, year: int, order: DateOrder) -> date:
     if first == second:
         return _date(year, first, second)
     raise Unreadable("could be day/month or month/day: choose which (or write dates as YYYY-MM-DD)")
-
-
-def parse_action_day(text: str, *, order: DateOrder, zone: tzinfo, today: date) -> date:
-    """The day an action was taken, in the organisation's time zone."""
-    day = parse_moment(text, order=order, zone=zone)[0].date()
-    check_action_day(day, today=today)
-    return day
 
 
 def check_action_day(day: date, *, today: date) -> None:
