@@ -130,6 +130,7 @@ def _csv_file(engine: Any, data: bytes, *, name: str, upload_id: str, actor: Act
         mapping=mapping,
         date_order=DateOrder(date_order),
         all_or_nothing=not partial,
+        encoding=detected.encoding,  # read once already: no need to scan the file again
         filename=name,
     )
     try:
