@@ -422,7 +422,7 @@ def test_reporter_emails_without_a_key_are_refused_not_hashed_with_a_default(
         run(loaded, data)
     assert run(loaded, data, mapping={"Email": "ignore"}).written == 1
     monkeypatch.setenv("UADASH_REPORTER_KEY", "short")
-    with pytest.raises(Exception, match="at least 32"):
+    with pytest.raises(IntakeError, match="at least 32"):
         run(loaded, data)
 
 

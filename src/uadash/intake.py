@@ -412,7 +412,10 @@ def hash_reporter(email: str, *, key: bytes) -> str:
 
 
 def require_reporter_key() -> bytes:
-    key = config.reporter_key()
+    try:
+        key = config.reporter_key()
+    except config.ConfigError as error:  # set, but too short to be a secret
+        raise IntakeError(str(error)) from None
     if key is None:
         raise IntakeError(
             "reporter emails are stored only as a keyed hash, and no reporter key is set: "
