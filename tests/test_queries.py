@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from uadash import config, queries
-from uadash.actions import insert_reports
+from uadash.actions import delete_batch, insert_reports
 from uadash.queries import Bucket, CaseFilter, Period
 from uadash.store.engine import transaction
 from uadash.store.models import Case, ReportBatch, Target
@@ -243,3 +243,23 @@ def test_unused_channels_are_zero_not_missing(engine: Engine) -> None:
     assert list(mix["channel"]) == ["letter", "email", "call", "tweet", "fax"]
     assert list(mix["actions"]) == [0, 2, 0, 0, 0]
     assert mix["share"].sum() == pytest.approx(1.0)
+
+
+def test_data_stamp_changes_with_every_write_even_when_sqlite_reuses_a_batch_id(
+    engine: Engine,
+) -> None:
+    """The pages cache results under this stamp: a stale stamp would show stale totals."""
+    case = add_case(engine, "5.25")
+    before = queries.data_stamp(engine)
+    add_reports(engine, [(case.id, None, "email", 2, TODAY)])
+    first = queries.data_stamp(engine)
+    assert first != before
+    with transaction(engine) as session:
+        batch_id = session.scalars(select(ReportBatch.id)).one()
+        delete_batch(session, batch_id)
+    assert queries.data_stamp(engine) != first
+    add_reports(engine, [(case.id, None, "letter", 2, TODAY)])  # same size, maybe same id
+    assert queries.data_stamp(engine) != first
+    with transaction(engine) as session:
+        session.get(Case, case.id).deadline = TODAY  # type: ignore[union-attr]
+    assert queries.data_stamp(engine) != first

@@ -316,10 +316,15 @@ def data_stamp(engine: Engine) -> tuple[Any, ...]:
 
     Reports are only ever written or deleted by batch (and a batch counts its reports), and
     every change to a case or its targets bumps the case's version, so a few aggregates over
-    two small tables are enough — cheap at any number of reports.
+    two small tables are enough — cheap at any number of reports. The newest batch's time is
+    in it because SQLite reuses the id of an undone last batch: "undo import 5, import
+    another file of the same size" leaves count, id and sum as they were.
     """
     batches = select(
-        func.count(ReportBatch.id), func.max(ReportBatch.id), func.sum(ReportBatch.reports)
+        func.count(ReportBatch.id),
+        func.max(ReportBatch.id),
+        func.sum(ReportBatch.reports),
+        func.max(ReportBatch.created_at),
     )
     cases = select(func.count(Case.id), func.max(Case.id), func.sum(Case.version))
     with engine.connect() as connection:

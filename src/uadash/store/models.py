@@ -7,7 +7,7 @@ Every schema change here needs an Alembic migration in `migrations/versions/`; t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -149,7 +149,11 @@ class ReportBatch(Base):
     source: Mapped[ReportSource] = mapped_column(_enum(ReportSource, "report_source"))
     filename: Mapped[str | None] = mapped_column(String(500))
     actor: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Set here to the microsecond (SQLite's CURRENT_TIMESTAMP has whole seconds): the newest
+    # batch's time is part of the cache stamp (`queries.data_stamp`).
+    created_at: Mapped[datetime] = mapped_column(
+        default=lambda: datetime.now(UTC), server_default=func.now()
+    )
     reports: Mapped[int] = mapped_column(default=0)  # how many reports it wrote
     note: Mapped[str | None] = mapped_column(Text)
 
