@@ -40,6 +40,7 @@ from uadash.intake import (
     read_options,
     report_frame,
     require_reporter_key,
+    settle,
 )
 from uadash.vocab import Channel, ReportSource, Role
 
@@ -559,13 +560,7 @@ def import_csv(
                         writer.write(report_frame(readings.good, occurrences=occurrences))
                     if progress is not None:
                         progress(min(handle.tell() / max(size, 1), 1.0), result.rows)
-                if (result.rejected and options.all_or_nothing) or result.written == 0:
-                    session.rollback()
-                    result.written = result.actions = 0
-                    result.batch_id = None
-                else:
-                    session.commit()
-                    result.committed = True
+                settle(session, result, all_or_nothing=options.all_or_nothing)
             except BaseException as error:
                 session.rollback()
                 raise_if_raced(error)

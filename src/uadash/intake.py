@@ -1058,6 +1058,18 @@ class ReportWriter:
         return found
 
 
+def settle(session: Session, result: ImportResult, *, all_or_nothing: bool) -> None:
+    """End an import's transaction: commit what it wrote, or roll all of it back when it
+    wrote nothing or when a row was refused and the import is all-or-nothing."""
+    if (result.rejected and all_or_nothing) or result.written == 0:
+        session.rollback()
+        result.written = result.actions = 0
+        result.batch_id = None
+    else:
+        session.commit()
+        result.committed = True
+
+
 def raise_if_raced(error: BaseException) -> None:
     """Turn the unique dedupe key's refusal into advice. Two imports of the same reports at
     the same moment both find them new; the second to write is refused by the key (on

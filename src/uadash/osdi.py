@@ -32,6 +32,7 @@ from uadash.intake import (
     read_cells,
     read_options,
     report_frame,
+    settle,
 )
 from uadash.vocab import Channel, ReportSource, Role
 
@@ -235,13 +236,7 @@ def import_osdi(
             bad_records.update(p.row for p in problems if p.row is not None)
             result.add_problems(sorted(problems, key=lambda p: p.row or 0))
             result.rejected = len(bad_records)
-            if (bad_records and options.all_or_nothing) or result.written == 0:
-                session.rollback()
-                result.written = result.actions = 0
-                result.batch_id = None
-            else:
-                session.commit()
-                result.committed = True
+            settle(session, result, all_or_nothing=options.all_or_nothing)
         except BaseException as error:
             session.rollback()
             raise_if_raced(error)
