@@ -150,7 +150,8 @@ class ImportResult:
                 good = self.rows - self.rejected
                 advice = " Fix them and import the file again"
                 if good:
-                    advice += f", or allow a partial import to bring in the {good:,} good {unit}s"
+                    good_rows = _n(good, f"good {unit}")
+                    advice += f", or allow a partial import to bring in the {good_rows}"
                 return text + advice + "." + self._skipped_sentence()
             left_out = f" Left out: {problems} ({_n(self.problem_count, 'problem')})."
         if self.written:
