@@ -105,28 +105,17 @@ else:
 
 st.subheader("Actions over time")
 bucket = bucket_picker(key="overview")
-by_channel, by_case = st.tabs(["By channel", "By case"])
-with by_channel:
-    frame = session.cached(
-        queries.actions_by_channel_over_time, filters=filters, period=period, bucket=bucket
-    )
-    if frame.empty:
-        st.write("No actions were reported in this period for these cases.")
-    else:
-        title = f"Actions per {bucket.value}, by channel"
-        st.altair_chart(
-            charts.actions_over_time(frame, bucket=bucket, title=title, period=period),
-            width="stretch",
-        )
-with by_case:
-    frame = session.cached(
-        queries.actions_by_case_over_time, filters=filters, period=period, bucket=bucket
-    )
-    if frame.empty:
-        st.write("No actions were reported in this period for these cases.")
-    else:
-        title = f"Actions per {bucket.value}, by case"
-        st.altair_chart(
-            charts.actions_by_case_over_time(frame, bucket=bucket, title=title, period=period),
-            width="stretch",
-        )
+views = {
+    "By channel": (queries.actions_by_channel_over_time, charts.actions_over_time),
+    "By case": (queries.actions_by_case_over_time, charts.actions_by_case_over_time),
+}
+for tab, (name, (query, chart)) in zip(st.tabs(list(views)), views.items(), strict=True):
+    with tab:
+        frame = session.cached(query, filters=filters, period=period, bucket=bucket)
+        if frame.empty:
+            st.write("No actions were reported in this period for these cases.")
+        else:
+            title = f"Actions per {bucket.value}, {name.lower()}"
+            st.altair_chart(
+                chart(frame, bucket=bucket, title=title, period=period), width="stretch"
+            )

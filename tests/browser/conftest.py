@@ -31,6 +31,21 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def run_uadash(env: dict[str, str], *argv: str, stdin: str | None = None) -> str:
+    """Run the `uadash` command in `env`; fail the test with its stderr if it fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "uadash.cli", *argv],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def chromium_path() -> str | None:
     for candidate in (os.environ.get("UADASH_CHROMIUM"), "/usr/bin/chromium"):
         if candidate and Path(candidate).exists():

@@ -6,8 +6,6 @@ keep the seed case as they expect it."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -15,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import screenshot, serve, wait_for_script
-from tests.conftest import ROOT
+from tests.browser.conftest import run_uadash, screenshot, serve, wait_for_script
 from uadash import cases, queries
 from uadash.access import Actor
 from uadash.cases import CaseEdit
@@ -30,20 +27,6 @@ PASSWORD = "correct horse battery"
 SEED = "44.22-2"
 
 
-def uadash(env: dict[str, str], *argv: str, stdin: str | None = None) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "uadash.cli", *argv],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def editing_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The app on a fresh database with the case files and an editor; (base URL, db URL)."""
@@ -52,9 +35,9 @@ def editing_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     env = {**os.environ, "UADASH_DATABASE_URL": url}
     env.pop("UADASH_TODAY", None)
     env.pop("UADASH_REQUIRE_SIGN_IN", None)
-    uadash(env, "init", "--demo-reports", "2000")
+    run_uadash(env, "init", "--demo-reports", "2000")
     add = ["user", "add", EMAIL, "--role", "editor", "--name", "Eda", "--password-stdin"]
-    uadash(env, *add, stdin=PASSWORD + "\n")
+    run_uadash(env, *add, stdin=PASSWORD + "\n")
     for base in serve(env, folder):
         yield base, url
 
@@ -179,7 +162,7 @@ def test_the_one_time_link_printed_by_init_signs_in_once(
 ) -> None:
     base, url = editing_app
     env = {**os.environ, "UADASH_DATABASE_URL": url}
-    printed = uadash(env, "user", "link", "admin@localhost")
+    printed = run_uadash(env, "user", "link", "admin@localhost")
     token = printed.split("?token=", 1)[1].split()[0]
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     try:

@@ -5,15 +5,12 @@ The app runs on its own database so the other browser tests keep theirs as they 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import screenshot, serve, wait_for_script
-from tests.conftest import ROOT
+from tests.browser.conftest import run_uadash, screenshot, serve, wait_for_script
 
 pytestmark = pytest.mark.browser
 
@@ -29,19 +26,6 @@ GOOD = BAD.replace("44.22,Minister Wang,pigeon,0,2026-11-03\r\n", "").replace(
 )
 
 
-def uadash(env: dict[str, str], *argv: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "uadash.cli", *argv],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def import_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     folder = tmp_path_factory.mktemp("importing")
@@ -52,7 +36,7 @@ def import_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         "UADASH_TODAY": "2026-11-24",
     }
     env.pop("UADASH_REQUIRE_SIGN_IN", None)
-    uadash(env, "init")
+    run_uadash(env, "init")
     for base in serve(env, folder):
         yield base, env
 
@@ -73,7 +57,7 @@ def test_an_editor_sees_every_problem_of_a_bad_file_then_imports_the_fixed_one(
     browser: Any, import_app: tuple[str, dict[str, str]]
 ) -> None:
     base, env = import_app
-    token = uadash(env, "user", "link", "admin@localhost").split("?token=", 1)[1].split()[0]
+    token = run_uadash(env, "user", "link", "admin@localhost").split("?token=", 1)[1].split()[0]
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     try:
         page.goto(f"{base}/?token={token}")
@@ -112,4 +96,4 @@ def test_an_editor_sees_every_problem_of_a_bad_file_then_imports_the_fixed_one(
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()
-    assert "Totals are exact" in uadash(env, "check")
+    assert "Totals are exact" in run_uadash(env, "check")
