@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -16,37 +18,41 @@ def chart_with_downloads(chart: AnyChart, data: pd.DataFrame, name: str) -> None
     does not rerun the page. `name` becomes the file name and must be unique on the page."""
     st.altair_chart(chart, width="stretch")
     stem = chart_files.file_stem(name)
-    with st.container(horizontal=True, gap="small"):
-        st.download_button(
+    downloads: list[tuple[str, bytes | Callable[[], bytes], str, str, str]] = [
+        # label, data (a callable is rendered only on click), MIME type, help, icon
+        (
             "PNG",
             lambda: chart_files.png(chart),
-            file_name=f"{stem}.png",
-            mime="image/png",
-            key=f"download-{stem}-png",
-            help="Download this chart as a PNG image, for slides",
-            on_click="ignore",
-            type="tertiary",
-            icon=":material/download:",
-        )
-        st.download_button(
+            "image/png",
+            "Download this chart as a PNG image, for slides",
+            ":material/download:",
+        ),
+        (
             "SVG",
             lambda: chart_files.svg(chart),
-            file_name=f"{stem}.svg",
-            mime="image/svg+xml",
-            key=f"download-{stem}-svg",
-            help="Download this chart as an SVG image, which stays sharp at any size",
-            on_click="ignore",
-            type="tertiary",
-            icon=":material/download:",
-        )
-        st.download_button(
+            "image/svg+xml",
+            "Download this chart as an SVG image, which stays sharp at any size",
+            ":material/download:",
+        ),
+        (
             "CSV",
             csv_bytes(data),
-            file_name=f"{stem}.csv",
-            mime="text/csv",
-            key=f"download-{stem}-csv",
-            help="Download the numbers behind this chart, for a spreadsheet",
-            on_click="ignore",
-            type="tertiary",
-            icon=":material/table:",
-        )
+            "text/csv",
+            "Download the numbers behind this chart, for a spreadsheet",
+            ":material/table:",
+        ),
+    ]
+    with st.container(horizontal=True, gap="small"):
+        for label, content, mime, help_text, icon in downloads:
+            extension = label.lower()
+            st.download_button(
+                label,
+                content,
+                file_name=f"{stem}.{extension}",
+                mime=mime,
+                key=f"download-{stem}-{extension}",
+                help=help_text,
+                on_click="ignore",
+                type="tertiary",
+                icon=icon,
+            )
