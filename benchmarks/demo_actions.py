@@ -21,8 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from uadash.actions import rollup_differences
 from uadash.demo import generate_demo_reports
+from uadash.reports.writer import rollup_differences
 from uadash.store.engine import make_engine, transaction, upgrade
 from uadash.store.models import ActionDaily, ActionReport, Case, Target
 from uadash.vocab import CaseStatus, Outcome, TargetRole

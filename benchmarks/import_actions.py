@@ -7,9 +7,9 @@
 Without --database-url it uses a fresh SQLite file in a temporary directory. It loads the
 case files in data/cases, writes a CSV the way a web form exports it (UA reference, target
 name, channel as the supporter typed it, count, date, submission time, submission id and
-reporter email), imports it with `uadash.imports.import_csv` (as the command line does), prints
-the time and reports per second, imports the same file again (which must add nothing), and
-exits non-zero unless the rollup equals the raw reports.
+reporter email), imports it with `uadash.reports.csv_import.import_csv` (as the command
+line does), prints the time and reports per second, imports the same file again (which
+must add nothing), and exits non-zero unless the rollup equals the raw reports.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import numpy as np
 from sqlalchemy import Engine, func, select
 
 from uadash.access import Actor
-from uadash.actions import rollup_differences
-from uadash.casefiles import case_files, load_case_files
-from uadash.imports import CsvOptions, import_csv
+from uadash.cases.files import case_files, load_case_files
+from uadash.reports.csv_import import CsvOptions, import_csv
+from uadash.reports.writer import rollup_differences
 from uadash.store.engine import make_engine, transaction, upgrade
 from uadash.store.models import ActionReport, Case
 from uadash.vocab import ReportSource, Role

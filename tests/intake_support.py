@@ -12,8 +12,8 @@ from sqlalchemy import Engine, func, select
 
 from tests.conftest import CASES_DIR, ROOT
 from uadash.access import Actor
-from uadash.actions import rollup_differences
-from uadash.casefiles import case_files, load_case_files
+from uadash.cases.files import case_files, load_case_files
+from uadash.reports.writer import rollup_differences
 from uadash.store.engine import transaction
 from uadash.store.models import ActionDaily, ActionReport, Case, ReportBatch, Target
 from uadash.vocab import Role

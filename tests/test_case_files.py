@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import selectinload
 
 from tests.conftest import CASES_DIR, SEED_SAMPLE
-from uadash.casefiles import (
+from uadash.cases.files import (
     CaseFileError,
     LoadReport,
     Problem,

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from tests.conftest import CASES_DIR, ROOT
-from uadash.casefiles import case_files
+from uadash.cases.files import case_files
 from uadash.cli import main
 from uadash.store.engine import make_engine
 from uadash.store.models import ActionDaily, ActionReport, Base, Case, ReportBatch

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from tests.conftest import CASES_DIR
-from uadash import cases, cli, queries, users
-from uadash.access import Actor
+from uadash import cli, queries, users
+from uadash.access import SYSTEM, Actor
+from uadash.cases import edits as case_edits
 from uadash.database import open_database
 from uadash.vocab import CaseStatus, Role
 
@@ -71,7 +72,7 @@ def test_user_add_refuses_two_different_passwords_and_adds_nobody(
     monkeypatch.setattr("getpass.getpass", lambda _prompt: next(answers))
     assert run(url, "user", "add", "ana@example.org") == 1
     assert "the two passwords differ" in capsys.readouterr().err
-    assert users.list_users(engine, actor=cli.SYSTEM) == []
+    assert users.list_users(engine, actor=SYSTEM) == []
 
 
 def test_user_add_refuses_a_short_password(url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,14 +158,14 @@ def test_history_prints_who_changed_what(
     assert "No changes recorded." in capsys.readouterr().out
 
     editor = Actor("ed@example.org", Role.editor)
-    edit = cases.CaseEdit(
+    edit = case_edits.CaseEdit(
         case.id,
         case.version,
         status=CaseStatus.paused,
         deadline=date(2026, 12, 31),
         note="family asked to pause",
     )
-    cases.edit_case(engine, edit, actor=editor)
+    case_edits.edit_case(engine, edit, actor=editor)
     assert run(url, "history", "UA 44.22-2") == 0
     out = capsys.readouterr().out
     assert out.startswith("UA 44.22 (update 2): Two activists faced unjust conviction\n")

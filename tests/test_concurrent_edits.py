@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from tests.test_edit_cases import add_case
-from uadash import cases
 from uadash.access import Actor
-from uadash.cases import CaseEdit, CaseState, ConflictError
+from uadash.cases import edits as case_edits
+from uadash.cases.edits import CaseEdit, CaseState, ConflictError
 from uadash.store.engine import make_engine
 from uadash.store.models import AuditEvent
 from uadash.vocab import CaseStatus, Role
@@ -34,7 +34,7 @@ def audit_entries(engine: Engine, case_id: int) -> list[tuple[str, str | None, i
 
 
 def loaded(engine: Engine, case_id: int) -> CaseState:
-    state = cases.case_state(engine, case_id)
+    state = case_edits.case_state(engine, case_id)
     assert state is not None
     return state
 
@@ -43,11 +43,11 @@ def test_two_editors_load_then_save_one_after_the_other(engine: Engine) -> None:
     case_id = add_case(engine)
     first_saw, second_saw = loaded(engine, case_id), loaded(engine, case_id)
 
-    winner = cases.edit_case(
+    winner = case_edits.edit_case(
         engine, CaseEdit(case_id, first_saw.version, status=CaseStatus.paused), actor=EDITORS[0]
     )
     with pytest.raises(ConflictError) as lost:
-        cases.edit_case(
+        case_edits.edit_case(
             engine, CaseEdit(case_id, second_saw.version, status=CaseStatus.draft), actor=EDITORS[1]
         )
 
@@ -83,7 +83,7 @@ def test_racing_editors_with_threads_exactly_one_wins_every_time(
                     edit = CaseEdit(case_id, saw.version, status=values[n], note=f"round {n}")
                     barrier.wait()
                     try:
-                        return cases.edit_case(engines[n], edit, actor=EDITORS[n])
+                        return case_edits.edit_case(engines[n], edit, actor=EDITORS[n])
                     except ConflictError as error:
                         return error
 
@@ -120,7 +120,7 @@ def test_many_editors_racing_on_one_case_lose_nothing_silently(engine: Engine) -
         barrier.wait()
         try:
             edit = CaseEdit(case_id, saw.version, deadline=deadlines[n])
-            return cases.edit_case(engine, edit, actor=editors[n])
+            return case_edits.edit_case(engine, edit, actor=editors[n])
         except ConflictError as error:
             return error
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 import uadash.demo
-from uadash.actions import insert_reports, rollup_differences
 from uadash.demo import CHANNEL_MIX, DemoResult, activity_window, generate_demo_reports
+from uadash.reports.writer import insert_reports, rollup_differences
 from uadash.store.engine import transaction
 from uadash.store.models import ActionReport, Case, ReportBatch, Target
 from uadash.vocab import CaseStatus, ReportSource, TargetRole

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
-from uadash import cases
 from uadash.access import ANONYMOUS, Actor, PermissionDenied
-from uadash.cases import CaseEdit, ConflictError, EditRefused
+from uadash.cases import edits as case_edits
+from uadash.cases.edits import CaseEdit, ConflictError, EditRefused
 from uadash.store.engine import transaction
 from uadash.store.models import AuditEvent, Case
 from uadash.vocab import CaseStatus, Outcome, Role
@@ -43,8 +43,8 @@ def audit_count(engine: Engine, case_id: int | None = None) -> int:
         return int(connection.scalar(query) or 0)
 
 
-def stored(engine: Engine, case_id: int) -> cases.CaseState:
-    state = cases.case_state(engine, case_id)
+def stored(engine: Engine, case_id: int) -> case_edits.CaseState:
+    state = case_edits.case_state(engine, case_id)
     assert state is not None
     return state
 
@@ -58,7 +58,7 @@ def test_editor_changes_status_and_deadline_with_one_audit_entry_per_field(
     case_id = add_case(engine, deadline=date(2026, 12, 1))
     before = stored(engine, case_id)
 
-    after = cases.edit_case(
+    after = case_edits.edit_case(
         engine,
         CaseEdit(
             case_id,
@@ -72,7 +72,7 @@ def test_editor_changes_status_and_deadline_with_one_audit_entry_per_field(
 
     assert (after.status, after.deadline, after.version) == (CaseStatus.paused, None, 2)
     assert stored(engine, case_id) == after
-    history = cases.case_history(engine, case_id)
+    history = case_edits.case_history(engine, case_id)
     assert sorted(history["field"]) == ["deadline", "status"]
     assert set(history["actor"]) == {"alice@example.org"}
     assert set(history["note"]) == {"waiting for the family"}
@@ -88,7 +88,7 @@ def test_editor_changes_status_and_deadline_with_one_audit_entry_per_field(
 
 def test_closing_with_an_outcome_and_changing_the_update_number(engine: Engine) -> None:
     case_id = add_case(engine)
-    after = cases.edit_case(
+    after = case_edits.edit_case(
         engine,
         CaseEdit(case_id, 1, status=CaseStatus.closed, outcome=Outcome.released, update_number=3),
         actor=BOB,
@@ -104,22 +104,24 @@ def test_closing_with_an_outcome_and_changing_the_update_number(engine: Engine) 
 
 def test_an_edit_that_changes_nothing_writes_nothing(engine: Engine) -> None:
     case_id = add_case(engine)
-    after = cases.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.active), actor=ALICE)
+    after = case_edits.edit_case(
+        engine, CaseEdit(case_id, 1, status=CaseStatus.active), actor=ALICE
+    )
     assert after.version == 1
     assert audit_count(engine) == 0
 
 
 def test_history_is_newest_first(engine: Engine) -> None:
     case_id = add_case(engine)
-    cases.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.paused), actor=ALICE)
-    cases.edit_case(engine, CaseEdit(case_id, 2, status=CaseStatus.active), actor=BOB)
-    history = cases.case_history(engine, case_id)
+    case_edits.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.paused), actor=ALICE)
+    case_edits.edit_case(engine, CaseEdit(case_id, 2, status=CaseStatus.active), actor=BOB)
+    history = case_edits.case_history(engine, case_id)
     assert list(history["actor"]) == ["bob@example.org", "alice@example.org"]
     assert list(history["new_value"]) == ["active", "paused"]
 
 
 def test_history_of_a_case_without_changes_is_an_empty_table(engine: Engine) -> None:
-    history = cases.case_history(engine, add_case(engine))
+    history = case_edits.case_history(engine, add_case(engine))
     assert history.empty
     assert list(history.columns) == ["at", "actor", "field", "old_value", "new_value", "note"]
 
@@ -131,9 +133,9 @@ def test_history_of_a_case_without_changes_is_an_empty_table(engine: Engine) -> 
 def test_the_domain_refuses_a_viewer_whatever_the_page_shows(engine: Engine, actor: Actor) -> None:
     case_id = add_case(engine)
     with pytest.raises(PermissionDenied, match="only an editor may edit cases"):
-        cases.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.paused), actor=actor)
+        case_edits.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.paused), actor=actor)
     with pytest.raises(PermissionDenied):
-        cases.edit_cases(engine, [], actor=actor)
+        case_edits.edit_cases(engine, [], actor=actor)
     assert stored(engine, case_id).status is CaseStatus.active
     assert audit_count(engine) == 0
 
@@ -141,7 +143,7 @@ def test_the_domain_refuses_a_viewer_whatever_the_page_shows(engine: Engine, act
 def test_an_admin_may_edit(engine: Engine) -> None:
     case_id = add_case(engine)
     admin = Actor("root@example.org", Role.admin)
-    assert cases.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.draft), actor=admin)
+    assert case_edits.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.draft), actor=admin)
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -174,7 +176,7 @@ def test_a_refused_edit_names_case_and_field_and_writes_nothing(
     before = stored(engine, case_id)
 
     with pytest.raises(EditRefused) as refused:
-        cases.edit_case(engine, CaseEdit(case_id, 1, note="why", **changes), actor=ALICE)  # type: ignore[arg-type]
+        case_edits.edit_case(engine, CaseEdit(case_id, 1, note="why", **changes), actor=ALICE)  # type: ignore[arg-type]
 
     assert str(refused.value).startswith(f"UA 12.26, {field}: ")
     assert message in str(refused.value)
@@ -185,8 +187,8 @@ def test_a_refused_edit_names_case_and_field_and_writes_nothing(
 def test_reopening_a_closed_case_needs_its_outcome_cleared(engine: Engine) -> None:
     case_id = add_case(engine, status=CaseStatus.closed, outcome=Outcome.other)
     with pytest.raises(EditRefused, match="clear the outcome or close the case"):
-        cases.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.active), actor=ALICE)
-    after = cases.edit_case(
+        case_edits.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.active), actor=ALICE)
+    after = case_edits.edit_case(
         engine, CaseEdit(case_id, 1, status=CaseStatus.active, outcome=None), actor=ALICE
     )
     assert (after.status, after.outcome) == (CaseStatus.active, None)
@@ -195,7 +197,9 @@ def test_reopening_a_closed_case_needs_its_outcome_cleared(engine: Engine) -> No
 def test_an_old_inconsistency_does_not_block_an_unrelated_change(engine: Engine) -> None:
     # Loaded from a file before the rule existed: the deadline is before the issue date.
     case_id = add_case(engine, deadline=date(2026, 1, 1))
-    after = cases.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.paused), actor=ALICE)
+    after = case_edits.edit_case(
+        engine, CaseEdit(case_id, 1, status=CaseStatus.paused), actor=ALICE
+    )
     assert after.status is CaseStatus.paused
 
 
@@ -205,7 +209,7 @@ def test_a_batch_with_one_broken_rule_saves_none_of_it(engine: Engine) -> None:
     also_bad = add_case(engine, "3.26")
 
     with pytest.raises(EditRefused) as refused:
-        cases.edit_cases(
+        case_edits.edit_cases(
             engine,
             [
                 CaseEdit(good, 1, status=CaseStatus.paused),
@@ -228,7 +232,7 @@ def test_a_batch_may_move_an_update_number_into_one_it_frees(engine: Engine) -> 
     first = add_case(engine, update=1)
     second = add_case(engine, update=2)
     edits = [CaseEdit(first, 1, update_number=3), CaseEdit(second, 1, update_number=1)]
-    saved = cases.edit_cases(engine, edits, actor=ALICE)
+    saved = case_edits.edit_cases(engine, edits, actor=ALICE)
     assert [s.update_number for s in saved] == [3, 1]
 
 
@@ -239,7 +243,7 @@ def test_swapping_two_update_numbers_in_one_batch_is_refused_and_writes_nothing(
     second = add_case(engine, update=2)
     edits = [CaseEdit(first, 1, update_number=2), CaseEdit(second, 1, update_number=1)]
     with pytest.raises(EditRefused, match="update number: two cases of one UA cannot take"):
-        cases.edit_cases(engine, edits, actor=ALICE)
+        case_edits.edit_cases(engine, edits, actor=ALICE)
     assert [stored(engine, i).update_number for i in (first, second)] == [1, 2]
     assert audit_count(engine) == 0
 
@@ -247,7 +251,7 @@ def test_swapping_two_update_numbers_in_one_batch_is_refused_and_writes_nothing(
 def test_a_batch_naming_one_case_twice_or_a_missing_case_is_refused(engine: Engine) -> None:
     case_id = add_case(engine)
     with pytest.raises(EditRefused, match="edited twice in one save"):
-        cases.edit_cases(
+        case_edits.edit_cases(
             engine,
             [
                 CaseEdit(case_id, 1, status=CaseStatus.paused),
@@ -256,13 +260,13 @@ def test_a_batch_naming_one_case_twice_or_a_missing_case_is_refused(engine: Engi
             actor=ALICE,
         )
     with pytest.raises(EditRefused, match="case 999, case: no such case"):
-        cases.edit_case(engine, CaseEdit(999, 1, status=CaseStatus.paused), actor=ALICE)
+        case_edits.edit_case(engine, CaseEdit(999, 1, status=CaseStatus.paused), actor=ALICE)
     assert audit_count(engine) == 0
 
 
 def test_a_batch_saves_every_case_together(engine: Engine) -> None:
     ids = [add_case(engine, f"{n}.26") for n in (1, 2, 3)]
-    saved = cases.edit_cases(
+    saved = case_edits.edit_cases(
         engine,
         [CaseEdit(case_id, 1, status=CaseStatus.paused, note="summer") for case_id in ids],
         actor=ALICE,
@@ -279,7 +283,7 @@ def test_second_editor_is_told_case_changed_with_current_values_and_who(engine: 
     alice_saw = stored(engine, case_id)
     bob_saw = stored(engine, case_id)
 
-    cases.edit_case(
+    case_edits.edit_case(
         engine,
         CaseEdit(
             case_id,
@@ -291,7 +295,7 @@ def test_second_editor_is_told_case_changed_with_current_values_and_who(engine: 
         actor=ALICE,
     )
     with pytest.raises(ConflictError) as conflict:
-        cases.edit_case(
+        case_edits.edit_case(
             engine, CaseEdit(case_id, bob_saw.version, deadline=date(2026, 12, 24)), actor=BOB
         )
 
@@ -315,12 +319,12 @@ def test_second_editor_is_told_case_changed_with_current_values_and_who(engine: 
 
 def test_the_refused_editor_can_reapply_on_the_current_version(engine: Engine) -> None:
     case_id = add_case(engine)
-    cases.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.paused), actor=ALICE)
+    case_edits.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.paused), actor=ALICE)
     bobs = [CaseEdit(case_id, 1, deadline=date(2026, 12, 24), note="extended")]
     with pytest.raises(ConflictError) as conflict:
-        cases.edit_cases(engine, bobs, actor=BOB)
+        case_edits.edit_cases(engine, bobs, actor=BOB)
 
-    after = cases.edit_cases(engine, conflict.value.reapply(bobs), actor=BOB)[0]
+    after = case_edits.edit_cases(engine, conflict.value.reapply(bobs), actor=BOB)[0]
 
     # Bob's deadline is saved and Alice's status stays: only Bob's field was re-applied.
     assert (after.status, after.deadline, after.version) == (
@@ -333,10 +337,10 @@ def test_the_refused_editor_can_reapply_on_the_current_version(engine: Engine) -
 def test_a_conflict_in_a_batch_saves_none_of_it(engine: Engine) -> None:
     fresh = add_case(engine, "1.26")
     stale = add_case(engine, "2.26")
-    cases.edit_case(engine, CaseEdit(stale, 1, status=CaseStatus.draft), actor=ALICE)
+    case_edits.edit_case(engine, CaseEdit(stale, 1, status=CaseStatus.draft), actor=ALICE)
 
     with pytest.raises(ConflictError) as conflict:
-        cases.edit_cases(
+        case_edits.edit_cases(
             engine,
             [
                 CaseEdit(fresh, 1, status=CaseStatus.paused),
@@ -361,7 +365,7 @@ def test_a_case_file_change_counts_as_a_change_too(engine: Engine) -> None:
             AuditEvent(case_id=case_id, actor="uadash load-cases", field="title", new_value="x")
         )
     with pytest.raises(ConflictError) as conflict:
-        cases.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.paused), actor=ALICE)
+        case_edits.edit_case(engine, CaseEdit(case_id, 1, status=CaseStatus.paused), actor=ALICE)
     assert conflict.value.conflicts[0].changed_by == ["uadash load-cases"]
 
 
@@ -372,7 +376,7 @@ def test_editable_cases_lists_newest_ua_first_with_versions(engine: Engine) -> N
     add_case(engine, "9.25")
     add_case(engine, "44.22", update=2, deadline=date(2026, 5, 1))
     add_case(engine, "3.26")
-    table = cases.editable_cases(engine)
+    table = case_edits.editable_cases(engine)
     assert list(table["ref"]) == ["3.26", "9.25", "44.22-2"]
     assert list(table["version"]) == [1, 1, 1]
     assert table.loc[2, "deadline"] == date(2026, 5, 1)
@@ -382,7 +386,7 @@ def test_edits_from_table_holds_only_the_changed_cells(engine: Engine) -> None:
     first = add_case(engine, "1.26", deadline=date(2026, 5, 1))
     second = add_case(engine, "2.26")
     add_case(engine, "3.26")
-    before = cases.editable_cases(engine)
+    before = case_edits.editable_cases(engine)
     after = before.copy()
     rows = {row.case_id: index for index, row in before.iterrows()}
     after.loc[rows[first], "deadline"] = None
@@ -390,7 +394,7 @@ def test_edits_from_table_holds_only_the_changed_cells(engine: Engine) -> None:
     after.loc[rows[second], "outcome"] = "released"
     after.loc[rows[second], "update_number"] = 2.0  # the editor's number cells are floats
 
-    edits = cases.edits_from_table(before, after, note="weekly review")
+    edits = case_edits.edits_from_table(before, after, note="weekly review")
 
     assert sorted(edits, key=lambda e: e.case_id) == [
         CaseEdit(first, 1, deadline=None, note="weekly review"),
@@ -403,16 +407,16 @@ def test_edits_from_table_holds_only_the_changed_cells(engine: Engine) -> None:
             note="weekly review",
         ),
     ]
-    assert cases.edits_from_table(before, before.copy()) == []
+    assert case_edits.edits_from_table(before, before.copy()) == []
 
 
 def test_edits_from_table_reads_dates_as_the_editor_returns_them(engine: Engine) -> None:
     case_id = add_case(engine)
-    before = cases.editable_cases(engine)
+    before = case_edits.editable_cases(engine)
     for value in ("2026-12-24", pd.Timestamp("2026-12-24"), date(2026, 12, 24)):
         after = before.copy()
         after["deadline"] = after["deadline"].astype(object)
         after.loc[0, "deadline"] = value
-        assert cases.edits_from_table(before, after) == [
+        assert case_edits.edits_from_table(before, after) == [
             CaseEdit(case_id, 1, deadline=date(2026, 12, 24))
         ]

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 
 from uadash import figures, queries
-from uadash.actions import insert_reports
 from uadash.periods import Span, compare
 from uadash.queries import CaseFilter, Period
+from uadash.reports.writer import insert_reports
 from uadash.store.engine import transaction
 from uadash.store.models import Case, ReportBatch, Target
 from uadash.vocab import CaseStatus, ReportSource

@@ -23,8 +23,8 @@ from tests.intake_support import (
     total_actions,
 )
 from uadash.access import PermissionDenied
-from uadash.imports import CsvOptions, import_csv, preview_csv
-from uadash.intake import DateOrder, ImportResult, IntakeError
+from uadash.reports.csv_import import CsvOptions, import_csv, preview_csv
+from uadash.reports.intake import DateOrder, ImportResult, IntakeError
 from uadash.store.engine import transaction
 from uadash.store.models import ReportBatch
 from uadash.vocab import ReportSource

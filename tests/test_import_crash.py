@@ -23,7 +23,7 @@ from tests.intake_support import (
     total_actions,
 )
 from uadash import cli
-from uadash.imports import import_csv
+from uadash.reports.csv_import import import_csv
 
 ROWS = 40_000
 # The child imports in chunks and, once more than half the file is written (uncommitted),
@@ -34,7 +34,7 @@ CHILD = textwrap.dedent(
     from pathlib import Path
     from uadash.access import Actor
     from uadash.database import open_database
-    from uadash.imports import CsvOptions, import_csv
+    from uadash.reports.csv_import import CsvOptions, import_csv
     from uadash.vocab import Role
 
     engine = open_database(sys.argv[1])

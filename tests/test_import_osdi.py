@@ -23,8 +23,8 @@ from tests.intake_support import (
     stored_reports,
 )
 from uadash.access import PermissionDenied
-from uadash.intake import IntakeError
-from uadash.osdi import OsdiOptions, campaigns_in, import_osdi, read_outreaches
+from uadash.reports.intake import IntakeError
+from uadash.reports.osdi import OsdiOptions, campaigns_in, import_osdi, read_outreaches
 from uadash.vocab import Channel
 
 MAPPING = {CHINA_CAMPAIGN: "44.22", VIETNAM_CAMPAIGN: "39.26"}

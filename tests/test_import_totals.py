@@ -34,9 +34,9 @@ from tests.intake_support import (
 )
 from uadash import cli
 from uadash.access import PermissionDenied
-from uadash.imports import CsvOptions, import_csv
-from uadash.intake import IntakeError, enter_report, import_history, undo_import
-from uadash.osdi import OsdiOptions, import_osdi
+from uadash.reports.csv_import import CsvOptions, import_csv
+from uadash.reports.intake import IntakeError, enter_report, import_history, undo_import
+from uadash.reports.osdi import OsdiOptions, import_osdi
 from uadash.vocab import Channel, ReportSource
 
 

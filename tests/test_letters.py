@@ -486,7 +486,7 @@ def test_letter_filename_is_ascii_and_names_case_update_and_target() -> None:
 
 
 def test_seed_case_file_renders_the_same_letters() -> None:
-    casefiles = pytest.importorskip("uadash.casefiles")
+    casefiles = pytest.importorskip("uadash.cases.files")
     paths = sorted(CASES_DIR.glob("*44.22*.yaml"))
     if not paths:
         pytest.skip("no case file for UA 44.22 in data/cases")

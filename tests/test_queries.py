@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine, select
 
 from uadash import config, queries
-from uadash.actions import delete_batch, insert_reports
 from uadash.queries import Bucket, CaseFilter, Period
+from uadash.reports.writer import delete_batch, insert_reports
 from uadash.store.engine import transaction
 from uadash.store.models import Case, ReportBatch, Target
 from uadash.vocab import CaseStatus, Channel, Outcome, ReportSource, TargetRole

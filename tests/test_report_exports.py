@@ -18,10 +18,10 @@ from tests.intake_support import (
     stored_reports,
 )
 from uadash import cli
-from uadash.imports import import_csv
-from uadash.intake import enter_report
 from uadash.queries import Bucket, Period
-from uadash.report_exports import ReportFilter, reports_csv, totals
+from uadash.reports.csv_import import import_csv
+from uadash.reports.exports import ReportFilter, reports_csv, totals
+from uadash.reports.intake import enter_report
 from uadash.store.engine import transaction
 from uadash.store.models import Case, Target
 from uadash.vocab import CaseStatus, Channel

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select, text
 
-from uadash.actions import (
+from uadash.reports.writer import (
     ReportsError,
     delete_batch,
     insert_reports,

@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 
 from tests.conftest import CASES_DIR
 from uadash import queries, summary
-from uadash.actions import insert_reports
-from uadash.casefiles import case_files, load_case_files
+from uadash.cases.files import case_files, load_case_files
 from uadash.cli import main
 from uadash.queries import CHANNELS, Period
+from uadash.reports.writer import insert_reports
 from uadash.store.engine import transaction
 from uadash.store.models import Case, ReportBatch
 from uadash.vocab import ReportSource

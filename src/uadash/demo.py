@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from uadash.actions import delete_batch, insert_reports
+from uadash.reports.writer import delete_batch, insert_reports
 from uadash.store.engine import transaction
 from uadash.store.models import Case, ReportBatch, Target
 from uadash.vocab import CaseStatus, Channel, ReportSource, TargetRole

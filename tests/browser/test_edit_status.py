@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import run_uadash, screenshot, serve, wait_for_script
-from uadash import cases, queries
+from uadash import queries
 from uadash.access import Actor
-from uadash.cases import CaseEdit
+from uadash.cases import edits as case_edits
+from uadash.cases.edits import CaseEdit
 from uadash.database import open_database
 from uadash.vocab import Role
 
@@ -114,7 +115,7 @@ def test_an_editor_signs_in_changes_the_seed_case_status_and_the_overview_shows_
         try:
             case = queries.find_case(engine, SEED)
             assert case is not None
-            cases.edit_case(
+            case_edits.edit_case(
                 engine,
                 CaseEdit(case.id, case.version, deadline=date(2027, 3, 31), note="extended"),
                 actor=Actor("bo@example.org", Role.editor),

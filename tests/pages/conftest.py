@@ -16,7 +16,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import CASES_DIR, ROOT
-from uadash.casefiles import case_files, load_case_files
+from uadash.cases.files import case_files, load_case_files
 from uadash.database import open_database
 from uadash.demo import generate_demo_reports
 from uadash.ui import downloads

@@ -13,9 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from tests.pages.conftest import open_app
-from uadash import cases, queries
+from uadash import queries
 from uadash.access import SYSTEM, Actor
-from uadash.cases import CaseEdit
+from uadash.cases import edits as case_edits
+from uadash.cases.edits import CaseEdit
 from uadash.vocab import CaseStatus, Outcome, Role
 
 SEED = "44.22-2"
@@ -45,10 +46,10 @@ def widget(app: AppTest, kind: str, label: str) -> Any:
     return found[0]
 
 
-def seed(engine: Engine) -> cases.CaseState:
+def seed(engine: Engine) -> case_edits.CaseState:
     case = queries.find_case(engine, SEED)
     assert case is not None
-    state = cases.case_state(engine, case.id)
+    state = case_edits.case_state(engine, case.id)
     assert state is not None
     return state
 
@@ -104,7 +105,7 @@ def test_an_editor_changes_status_in_the_form_and_it_is_saved_and_audited(
     assert not app.exception
     assert app.success[0].value == "Saved UA 44.22 (update 2): status → Paused."
     assert seed(seed_database).status is CaseStatus.paused
-    history = cases.case_history(seed_database, seed(seed_database).case_id)
+    history = case_edits.case_history(seed_database, seed(seed_database).case_id)
     assert list(history[["actor", "field", "old_value", "new_value", "note"]].iloc[0]) == [
         "ed@example.org",
         "status",
@@ -140,7 +141,7 @@ def test_closing_without_an_outcome_is_refused_and_names_case_and_field(
     assert "Nothing was saved" in app.error[0].value
     assert "UA 44.22 (update 2), outcome: closing a case needs an outcome" in app.error[0].value
     assert seed(seed_database).status is CaseStatus.active
-    assert cases.case_history(seed_database, seed(seed_database).case_id).empty
+    assert case_edits.case_history(seed_database, seed(seed_database).case_id).empty
 
 
 def test_a_table_edit_saves_the_changed_rows(seed_database: Engine) -> None:
@@ -158,7 +159,7 @@ def test_a_table_edit_saves_the_changed_rows(seed_database: Engine) -> None:
     assert app.success[0].value == "Saved UA 44.22 (update 2): status → Closed; outcome → Released."
     state = seed(seed_database)
     assert (state.status, state.outcome) == (CaseStatus.closed, Outcome.released)
-    history = cases.case_history(seed_database, state.case_id)
+    history = case_edits.case_history(seed_database, state.case_id)
     assert sorted(history["field"]) == ["outcome", "status"]
     assert set(history["note"]) == {"freed"}
     assert list(app.data_editor[0].value["status"]) == ["closed"]  # the table was reloaded
@@ -184,7 +185,7 @@ def test_a_conflict_shows_the_current_values_and_who_then_reapplies(seed_databas
     app = as_actor(EDITOR, "pages/edit.py", case=SEED)  # Ed opens the case at version 1 …
     before = seed(seed_database)
     other = Actor("bo@example.org", Role.editor)
-    cases.edit_case(  # … Bo saves a new deadline meanwhile …
+    case_edits.edit_case(  # … Bo saves a new deadline meanwhile …
         seed_database,
         CaseEdit(before.case_id, before.version, deadline=date(2026, 12, 31), note="extended"),
         actor=other,
@@ -217,7 +218,7 @@ def test_a_conflict_shows_the_current_values_and_who_then_reapplies(seed_databas
 def test_discarding_after_a_conflict_shows_their_version(seed_database: Engine) -> None:
     app = as_actor(EDITOR, "pages/edit.py", case=SEED)
     before = seed(seed_database)
-    cases.edit_case(
+    case_edits.edit_case(
         seed_database,
         CaseEdit(before.case_id, before.version, status=CaseStatus.draft),
         actor=SYSTEM,
@@ -240,7 +241,7 @@ def test_the_case_page_lists_the_history(seed_database: Engine) -> None:
     assert "No changes recorded yet." in [c.value for c in case.caption]
 
     before = seed(seed_database)
-    cases.edit_case(
+    case_edits.edit_case(
         seed_database,
         CaseEdit(before.case_id, 1, status=CaseStatus.paused, deadline=None, note="on hold"),
         actor=EDITOR,

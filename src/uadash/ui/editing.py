@@ -15,9 +15,9 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from uadash import cases
 from uadash.access import Actor, PermissionDenied
-from uadash.cases import CaseEdit, CaseState, ConflictError, EditRefused
+from uadash.cases import edits as case_edits
+from uadash.cases.edits import CaseEdit, CaseState, ConflictError, EditRefused
 from uadash.ui import session
 from uadash.ui.history import history_table
 from uadash.ui.pickers import case_picker
@@ -45,7 +45,7 @@ def save(edits: list[CaseEdit], *, actor: Actor, origin: Origin) -> None:
     """Hand the edits to the domain, remember the outcome, and rerun to show it."""
     outcome = LastSave(origin=origin, edits=edits)
     try:
-        states = cases.edit_cases(session.engine(), edits, actor=actor)
+        states = case_edits.edit_cases(session.engine(), edits, actor=actor)
     except ConflictError as error:
         outcome.conflict = error
     except EditRefused as error:
@@ -129,7 +129,7 @@ def _conflict(outcome: LastSave, error: ConflictError, *, actor: Actor) -> None:
 
 def _describe_edit(edit: CaseEdit) -> list[str]:
     return [
-        f"{cases.FIELD_LABELS[name]} → {_shown(name, value)}"
+        f"{case_edits.FIELD_LABELS[name]} → {_shown(name, value)}"
         for name, value in edit.changes().items()
     ]
 
@@ -155,7 +155,7 @@ def case_form(*, actor: Actor, today: date) -> None:
         return
     base: CaseState | None = st.session_state.get(FORM_BASE)
     if base is None or base.case_id != case.id:
-        base = cases.case_state(engine, case.id)
+        base = case_edits.case_state(engine, case.id)
         if base is None:
             return
         st.session_state[FORM_BASE] = base
@@ -208,7 +208,7 @@ def case_form(*, actor: Actor, today: date) -> None:
         "you do, you will see their change and can re-apply yours."
     )
     if submitted:
-        edit = cases.edit_from(
+        edit = case_edits.edit_from(
             base,
             status=CaseStatus(str(status)),
             outcome=Outcome(outcome) if outcome else None,
@@ -231,7 +231,7 @@ def case_table(*, actor: Actor) -> None:
     """Every case in an editable table; the changed cells are saved together, or none."""
     base: pd.DataFrame | None = st.session_state.get(TABLE_BASE)
     if base is None:
-        base = cases.editable_cases(session.engine())
+        base = case_edits.editable_cases(session.engine())
         st.session_state[TABLE_BASE] = base
     if base.empty:
         st.info("There are no cases yet. Load the case files with `uadash init`.")
@@ -266,7 +266,7 @@ def case_table(*, actor: Actor) -> None:
         placeholder="—",
         key=f"edit-table-{st.session_state.get(TABLE_ROUND, 0)}",
     )
-    edits = cases.edits_from_table(base, edited)
+    edits = case_edits.edits_from_table(base, edited)
     left, middle, right = st.columns([5, 2, 1], vertical_alignment="bottom")
     note = left.text_input("Why (kept in the history of every case changed)", key="edit-table-note")
     if middle.button(
@@ -277,7 +277,7 @@ def case_table(*, actor: Actor) -> None:
         key="edit-table-save",
         width="stretch",
     ):
-        save(cases.edits_from_table(base, edited, note=note), actor=actor, origin="table")
+        save(case_edits.edits_from_table(base, edited, note=note), actor=actor, origin="table")
     right.button(
         "Reload",
         icon=":material/refresh:",

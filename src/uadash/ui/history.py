@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from uadash import cases
+from uadash.cases import edits as case_edits
 from uadash.ui import session
 
 
 def history_table(case_id: int, *, key: str) -> None:
     """The case's history, newest first, or a line saying there is none yet."""
-    history = cases.case_history(session.engine(), case_id)
+    history = case_edits.case_history(session.engine(), case_id)
     if history.empty:
         st.caption("No changes recorded yet.")
         return
@@ -19,7 +19,7 @@ def history_table(case_id: int, *, key: str) -> None:
         {
             "when": history["at"].dt.tz_localize(None),  # already in the organisation's zone
             "who": history["actor"],
-            "field": [cases.FIELD_LABELS.get(name, name) for name in history["field"]],
+            "field": [case_edits.FIELD_LABELS.get(name, name) for name in history["field"]],
             "from": _values(history["field"], history["old_value"]),
             "to": _values(history["field"], history["new_value"]),
             "note": history["note"].fillna(""),

@@ -14,11 +14,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from uadash import imports, intake, osdi, queries, report_exports
+from uadash import queries
 from uadash.access import Actor, PermissionDenied
 from uadash.exports import csv_bytes
-from uadash.imports import CsvOptions, CsvPreview
-from uadash.intake import DateOrder, Field, ImportResult, IntakeError
+from uadash.reports import csv_import, intake, osdi
+from uadash.reports import exports as report_exports
+from uadash.reports.csv_import import CsvOptions, CsvPreview
+from uadash.reports.intake import DateOrder, Field, ImportResult, IntakeError
 from uadash.ui import session
 from uadash.vocab import Channel, ReportSource
 from uadash.wording import number
@@ -97,7 +99,7 @@ def import_file(*, actor: Actor) -> None:
 
 def _csv_file(engine: Any, data: bytes, *, name: str, upload_id: str, actor: Actor) -> None:
     try:
-        detected = imports.preview_csv(engine, data, options=CsvOptions(), rows=0)
+        detected = csv_import.preview_csv(engine, data, options=CsvOptions(), rows=0)
     except IntakeError as error:
         st.error(f"{name}: {error}")
         return
@@ -134,13 +136,13 @@ def _csv_file(engine: Any, data: bytes, *, name: str, upload_id: str, actor: Act
         filename=name,
     )
     try:
-        preview = imports.preview_csv(engine, data, options=options)
+        preview = csv_import.preview_csv(engine, data, options=options)
     except IntakeError as error:
         st.error(str(error))
         return
     used = ", ".join(preview.plan.unused) or "none"
     st.caption(
-        f"Read as {imports.ENCODING_NAMES.get(preview.encoding, preview.encoding)}, "
+        f"Read as {csv_import.ENCODING_NAMES.get(preview.encoding, preview.encoding)}, "
         f"{_delimiter_name(preview.delimiter)}-separated; {len(headers)} columns, not used: "
         f"{used}."
     )
@@ -152,7 +154,7 @@ def _csv_file(engine: Any, data: bytes, *, name: str, upload_id: str, actor: Act
         "Import", type="primary", key=f"import-{upload_id}", disabled=bool(preview.warnings)
     ):
         _run(
-            lambda progress: imports.import_csv(
+            lambda progress: csv_import.import_csv(
                 engine, data, actor=actor, options=options, progress=progress
             ),
             upload_id=upload_id,

@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from uadash.access import Actor, require
-from uadash.imports import Source, open_binary
-from uadash.intake import (
+from uadash.reports.csv_import import Source, open_binary
+from uadash.reports.intake import (
     DateOrder,
     Directory,
     Field,

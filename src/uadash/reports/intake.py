@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from uadash import config
 from uadash.access import Actor, require
-from uadash.actions import MAX_COUNT, delete_batch, insert_reports
 from uadash.queries import parse_case_ref
+from uadash.reports.writer import MAX_COUNT, delete_batch, insert_reports
 from uadash.store.engine import transaction
 from uadash.store.models import Case, ReportBatch, Target
 from uadash.vocab import Channel, ReportSource, Role, parse_channel

@@ -2,7 +2,7 @@
 user can change, a preview of the first rows as they will be read, and the import itself,
 read in chunks and written in one transaction.
 
-The cells are read, checked and deduplicated by `uadash.intake`; see docs/import-formats.md.
+The cells are read, checked and deduplicated by `uadash.reports.intake`; see docs/import-formats.md.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from uadash.access import Actor, require
-from uadash.intake import (
+from uadash.reports.intake import (
     REQUIRED_FIELDS,
     DateOrder,
     Directory,

@@ -1,0 +1,1 @@
+"""Cases: the YAML case files (`files`), versioned and audited edits (`edits`)."""

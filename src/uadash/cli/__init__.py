@@ -1,0 +1,70 @@
+"""The `uadash` command: prepare the database, load case files, make demo data, list cases.
+
+Every command works on the configured database (`UADASH_DATABASE_URL`, else the SQLite file
+under `data/`) unless `--database-url` says otherwise. Errors print a short message, never a
+traceback, and exit non-zero. Each subject's commands live in a module of their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from uadash import config
+from uadash.access import PermissionDenied
+from uadash.cases.files import CaseFileError
+from uadash.cli import cases, people, reports
+from uadash.cli.common import CommandError
+from uadash.database import open_database
+from uadash.reports.intake import IntakeError
+
+__all__ = ["CommandError", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        engine = open_database(args.database_url)
+        result: int = args.run(engine, args)
+        return result
+    except CaseFileError as error:
+        print(f"uadash: nothing was loaded; {len(error.problems)} problem(s):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except (CommandError, config.ConfigError, IntakeError, PermissionDenied) as error:
+        print(f"uadash: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        detail = str(getattr(error, "orig", None) or error).splitlines()[0]
+        print(f"uadash: database error: {detail}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("uadash: interrupted; the unfinished transaction was rolled back", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if os.environ.get("UADASH_DEBUG"):
+            raise
+        print(
+            f"uadash: unexpected {type(error).__name__}: {error} "
+            "(set UADASH_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="uadash", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url", help="database to use (default: UADASH_DATABASE_URL or data/uadash.db)"
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    cases.add_commands(commands)
+    people.add_commands(commands)
+    reports.add_commands(commands)
+    return parser

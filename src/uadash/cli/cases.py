@@ -1,0 +1,216 @@
+"""`uadash init`, `load-cases`, `demo-actions`, `cases`, `history` and `summary`."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from uadash import config, queries, summary
+from uadash.access import SYSTEM
+from uadash.cases.edits import case_history
+from uadash.cases.files import case_files, load_case_files
+from uadash.cli.common import (
+    CommandError,
+    day,
+    describe,
+    link_options,
+    positive,
+    print_link,
+    progress_printer,
+)
+from uadash.cli.reports import ensure_reporter_key
+from uadash.demo import NoDemoCases, generate_demo_reports
+from uadash.users import ensure_first_admin
+from uadash.wording import deadline_phrase, number, status_label
+
+DEFAULT_DEMO_REPORTS = 200_000
+
+
+def add_commands(commands: Any) -> None:
+    init = commands.add_parser(
+        "init", help="upgrade the database, load the case files, add demo reports if none"
+    )
+    init.add_argument("--cases", type=Path, help="case file or folder (default: data/cases)")
+    init.add_argument(
+        "--demo-reports",
+        type=int,
+        default=0,
+        metavar="N",
+        help="when the database holds no action reports yet, generate N demo reports",
+    )
+    link_options(init)
+    init.set_defaults(run=_init)
+
+    load = commands.add_parser("load-cases", help="load or update cases from YAML case files")
+    load.add_argument("path", type=Path, help="a case file, or a folder of them")
+    load.set_defaults(run=_load_cases)
+
+    demo = commands.add_parser(
+        "demo-actions", help="replace the demo action reports with N generated ones"
+    )
+    demo.add_argument("--reports", type=positive, default=DEFAULT_DEMO_REPORTS, metavar="N")
+    demo.add_argument("--seed", type=int, default=4422, metavar="S")
+    demo.set_defaults(run=_demo_actions)
+
+    history = commands.add_parser("history", help="who changed what in a case, newest first")
+    history.add_argument("case", metavar="UA", help="44.22-2, or 44.22 for its latest update")
+    history.set_defaults(run=_history)
+
+    cases = commands.add_parser("cases", help="list cases with status, deadline and totals")
+    cases.set_defaults(run=_cases)
+
+    sentence = commands.add_parser(
+        "summary", help="the sentence for a report: a case's actions in a period, by channel"
+    )
+    sentence.add_argument("case", metavar="UA", help="44.22-2, or 44.22 for its latest update")
+    sentence.add_argument(
+        "--from",
+        dest="start",
+        type=day,
+        metavar="DATE",
+        help="first day counted, YYYY-MM-DD (default: the case's first day)",
+    )
+    sentence.add_argument(
+        "--to", dest="end", type=day, metavar="DATE", help="last day counted (default: today)"
+    )
+    sentence.add_argument("--target", metavar="NAME", help="also say how many went to NAME")
+    sentence.set_defaults(run=_summary)
+
+
+def _load(engine: Engine, path: Path) -> None:
+    if not path.exists():
+        raise CommandError(f"{path}: no such file or folder")
+    paths = case_files(path)
+    if not paths:
+        raise CommandError(f"{path}: no case files (*.yaml) found")
+    report = load_case_files(engine, paths, actor="uadash load-cases", today=config.today())
+    print(
+        f"Case files: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged."
+    )
+    for label in report.created:
+        print(f"  created {label}")
+    for label in report.updated:
+        print(f"  updated {label}")
+
+
+def _init(engine: Engine, args: argparse.Namespace) -> int:
+    print(f"Database ready: {describe(engine)}")
+    _load(engine, args.cases or config.cases_dir())
+    ensure_reporter_key(engine)
+    if args.demo_reports > 0:
+        if sum(queries.reports_by_source(engine).values()):
+            print("Action reports already present; no demo reports added.")
+        else:
+            _generate(engine, reports=args.demo_reports, seed=4422)
+    admin, created = ensure_first_admin(engine, actor=SYSTEM)
+    if created:
+        print(f"Created the admin account {admin.email}. It has no password: it signs in")
+        print("with one-time links like the one below (`uadash user link` prints another).")
+    print_link(engine, admin.email, args)
+    return 0
+
+
+def _load_cases(engine: Engine, args: argparse.Namespace) -> int:
+    _load(engine, args.path)
+    return 0
+
+
+def _demo_actions(engine: Engine, args: argparse.Namespace) -> int:
+    _generate(engine, reports=args.reports, seed=args.seed)
+    return 0
+
+
+def _generate(engine: Engine, *, reports: int, seed: int) -> None:
+    started = time.perf_counter()
+    try:
+        result = generate_demo_reports(
+            engine, reports=reports, seed=seed, today=config.today(), progress=progress_printer()
+        )
+    except NoDemoCases as error:
+        raise CommandError(str(error)) from None
+    seconds = time.perf_counter() - started
+    print(
+        f"\rDemo data: {number(result.reports)} reports ({number(result.actions)} actions) "
+        f"across {result.cases} cases in {seconds:.1f} s; earlier demo reports were replaced."
+    )
+
+
+def _cases(engine: Engine, _args: argparse.Namespace) -> int:
+    today = config.today()
+    frame = queries.list_cases(engine, queries.CaseFilter(), today=today)
+    if frame.empty:
+        print("No cases. Load some with `uadash load-cases data/cases`.")
+        return 0
+    outcomes = [None if pd.isna(outcome) else outcome for outcome in frame["outcome"]]
+    statuses = zip(frame["status"], outcomes, strict=True)
+    table = pd.DataFrame(
+        {
+            "case": frame["label"],
+            "status": [status_label(status, outcome) for status, outcome in statuses],
+            "deadline": [
+                _deadline_cell(deadline, today, active=status == "active")
+                for deadline, status in zip(frame["deadline"], frame["status"], strict=True)
+            ],
+            "actions": frame["total_actions"].map(number),
+            "last 7 days": frame["actions_last_7_days"].map(number),
+            "title": frame["title"].str.slice(0, 48),
+        }
+    )
+    print(table.to_string(index=False))
+    return 0
+
+
+def _summary(engine: Engine, args: argparse.Namespace) -> int:
+    case = queries.find_case(engine, args.case)
+    if case is None:
+        raise CommandError(f"there is no case {args.case!r} (`uadash cases` lists them)")
+    today = config.today()
+    start = args.start or queries.case_period(engine, case, today=today).start
+    end = args.end or today
+    if end < start:
+        raise CommandError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+    try:
+        target = summary.find_target(case, args.target) if args.target else None
+    except summary.TargetNotFound as error:
+        raise CommandError(str(error)) from None
+    period = queries.Period(start, end)
+    print(summary.case_sentence(engine, case, period=period, target=target))
+    return 0
+
+
+def _deadline_cell(deadline: date | None, today: date, *, active: bool) -> str:
+    if deadline is None or pd.isna(deadline):
+        return "no end date"
+    if not active:  # "35 days overdue" means nothing for a closed or paused case
+        return deadline.isoformat()
+    return f"{deadline.isoformat()} ({deadline_phrase(deadline, today=today)})"
+
+
+def _history(engine: Engine, args: argparse.Namespace) -> int:
+    case = queries.find_case(engine, args.case)
+    if case is None:
+        raise CommandError(f"there is no case {args.case!r} (`uadash cases` lists them)")
+    frame = case_history(engine, case.id)
+    print(f"{case.label}: {case.title}")
+    if frame.empty:
+        print("No changes recorded.")
+        return 0
+    table = pd.DataFrame(
+        {
+            "when": [moment.strftime("%Y-%m-%d %H:%M") for moment in frame["at"]],
+            "who": frame["actor"],
+            "field": frame["field"],
+            "from": frame["old_value"].fillna("—"),
+            "to": frame["new_value"].fillna("—"),
+            "note": frame["note"].fillna(""),
+        }
+    )
+    print(table.to_string(index=False))
+    return 0
