@@ -13,13 +13,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from uadash.reports.writer import delete_batch, insert_reports
 from uadash.store.engine import transaction
-from uadash.store.models import Case, ReportBatch, Target
-from uadash.vocab import CaseStatus, Channel, ReportSource, TargetRole
+from uadash.store.models import ActionReport, Case, ReportBatch, Target
+from uadash.vocab import CaseStatus, Channel, Outcome, ReportSource, TargetRole
 
 CHUNK_REPORTS = 200_000
 # Shares of all reports.
@@ -335,3 +335,176 @@ def _delete_demo_batches(session: Session) -> int:
         select(ReportBatch.id).where(ReportBatch.source == ReportSource.demo)
     ).all()
     return sum(delete_batch(session, batch_id) for batch_id in batch_ids)
+
+
+# ---------------------------------------------------------------------------------------
+# A section's worth of generated cases
+
+# Generated cases are UAs 9001.24, 9002.24 …: far above the ~400 a section issues in a year,
+# so they never take a real UA's number. They are marked as demo and by their source, and
+# replacing or removing them never touches a case loaded from a file or made in the app.
+GENERATED_SOURCE = "(generated: uadash demo-actions --cases)"
+GENERATED_UA_FROM = 9001
+GENERATED_COUNTRIES = (
+    "Belarus", "Brazil", "China", "Colombia", "Egypt", "Eritrea", "Ethiopia", "Guatemala",
+    "India", "Iran", "Mexico", "Myanmar", "Nicaragua", "Pakistan", "Philippines", "Russia",
+    "Saudi Arabia", "Sri Lanka", "Türkiye", "Venezuela", "Viet Nam", "Zimbabwe",
+)  # fmt: skip
+GENERATED_TAGS = (
+    "arbitrary detention", "death penalty", "enforced disappearance", "fair trial",
+    "freedom of expression", "human rights defenders", "journalists", "LGBTI rights",
+    "torture", "women's rights",
+)  # fmt: skip
+UPDATE_SHARE = 0.2  # cases that are an update of a UA issued 3–12 weeks before
+CASE_RUN = timedelta(days=42)  # issue to deadline
+NO_END_DATE_SHARE = 0.03
+
+
+class GeneratedCasesInUse(ValueError):
+    """Generated cases hold reports that are not demo reports, so they are not replaced."""
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    cases: int
+    targets: int
+    removed: int  # generated cases that were there before
+    seconds: float
+
+
+def generate_section_cases(
+    engine: Engine, *, cases: int, years: float, seed: int, today: date
+) -> SectionResult:
+    """Replace the generated cases with `cases` new ones issued over the `years` before today.
+
+    A section's shape: UAs issued evenly over the years (a fifth of them updates of a UA a few
+    weeks older), each with 1–5 targets (primaries, often an embassy in CC), a deadline six
+    weeks after issue; cases past their deadline mostly closed with an outcome, a few still
+    active (overdue) or paused, a few recent drafts. Every demo report is deleted first (its
+    cases may be among those replaced): run `generate_demo_reports` afterwards.
+    One transaction.
+    """
+    if cases < 0 or years <= 0:
+        raise ValueError(f"cases must be 0 or more and years above 0, not {cases}, {years}")
+    started = time.perf_counter()
+    rng = _rng(seed, 2)
+    with transaction(engine) as session:
+        _delete_demo_batches(session)
+        removed = _delete_generated_cases(session)
+        taken = {(u, n) for u, n in session.execute(select(Case.ua_number, Case.update_number))}
+        made = _section_cases(cases, years=years, today=today, rng=rng, taken=taken)
+        session.add_all(made)
+        targets = sum(len(case.targets) for case in made)
+    return SectionResult(
+        cases=len(made), targets=targets, removed=removed, seconds=time.perf_counter() - started
+    )
+
+
+def _delete_generated_cases(session: Session) -> int:
+    generated = select(Case.id).where(Case.source_file == GENERATED_SOURCE)
+    in_use = session.scalar(
+        select(ActionReport.id).where(ActionReport.case_id.in_(generated)).limit(1)
+    )
+    if in_use is not None:
+        raise GeneratedCasesInUse(
+            "the generated cases hold reports that are not demo reports (imported or entered):"
+            " undo those imports first, or keep the generated cases"
+        )
+    ids = session.scalars(generated).all()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(delete(Target).where(Target.case_id.in_(chunk)))
+        session.execute(delete(Case).where(Case.id.in_(chunk)))
+    return len(ids)
+
+
+def _section_cases(
+    count: int,
+    *,
+    years: float,
+    today: date,
+    rng: np.random.Generator,
+    taken: set[tuple[str, int]],
+) -> list[Case]:
+    span = timedelta(days=round(365 * years))
+    first = today - span
+    made: list[Case] = []
+    numbers: dict[int, int] = {}  # year -> the next UA number in it
+    for index in range(count):
+        issued = first + span * (index + rng.uniform(0, 0.9)) / max(count, 1)
+        earlier = [
+            c
+            for c in made[-40:]
+            if timedelta(days=21) <= issued - (c.issued or issued) <= timedelta(days=84)
+            and c.update_number < 3
+            and (c.ua_number, c.update_number + 1) not in taken
+        ]
+        if earlier and rng.random() < UPDATE_SHARE:
+            parent = earlier[int(rng.integers(len(earlier)))]
+            ua_number, update = parent.ua_number, parent.update_number + 1
+            country, tags = parent.country, list(parent.tags)
+        else:
+            while True:
+                numbers[issued.year] = numbers.get(issued.year, GENERATED_UA_FROM - 1) + 1
+                ua_number, update = f"{numbers[issued.year]}.{issued.year % 100:02d}", 0
+                if (ua_number, 0) not in taken:
+                    break
+            country = GENERATED_COUNTRIES[int(rng.integers(len(GENERATED_COUNTRIES)))]
+            picks = rng.integers(len(GENERATED_TAGS), size=int(rng.integers(1, 3)))
+            tags = sorted({GENERATED_TAGS[int(i)] for i in picks})
+        taken.add((ua_number, update))
+        made.append(_section_case(index, ua_number, update, issued, country, tags, today, rng))
+    return made
+
+
+def _section_case(
+    index: int,
+    ua_number: str,
+    update: int,
+    issued: date,
+    country: str,
+    tags: list[str],
+    today: date,
+    rng: np.random.Generator,
+) -> Case:
+    deadline = None if rng.random() < NO_END_DATE_SHARE else issued + CASE_RUN
+    draw = rng.random()
+    outcome = None
+    if deadline is not None and deadline + ACTIVE_AFTER_DEADLINE < today:
+        # Long past the deadline: mostly closed, a few still open.
+        status = CaseStatus.active if draw < 0.04 else CaseStatus.paused if draw < 0.08 else None
+        if status is None:
+            status = CaseStatus.closed
+            outcome = list(Outcome)[int(rng.integers(len(Outcome)))]
+    elif (today - issued).days < 7 and draw < 0.3:
+        status = CaseStatus.draft
+    else:
+        status = CaseStatus.paused if draw < 0.04 else CaseStatus.active
+    targets_wanted = int(rng.integers(1, 6))
+    cc = 1 if targets_wanted > 1 and rng.random() < 0.6 else 0
+    targets = [
+        Target(position=i, name=f"Official {i + 1}", title="Minister", role=TargetRole.primary)
+        for i in range(targets_wanted - cc)
+    ]
+    if cc:
+        targets.append(
+            Target(position=len(targets), name=f"Embassy of {country}", role=TargetRole.cc)
+        )
+    person = f"Person {index + 1}"
+    return Case(
+        ua_number=ua_number,
+        update_number=update,
+        title=f"Generated case {index + 1}: {person} at risk in {country}",
+        country=country,
+        people_at_risk=[{"name": person}],
+        tags=tags,
+        status=status,
+        outcome=outcome,
+        issued=issued,
+        deadline=deadline,
+        deadline_note="This action has no end date." if deadline is None else None,
+        summary=f"A generated case for demos and benchmarks ({GENERATED_SOURCE}).",
+        is_demo=True,
+        source_file=GENERATED_SOURCE,
+        targets=targets,
+    )

@@ -16,10 +16,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Select, cast, func, literal, select
-from sqlalchemy import Date as SqlDate
+from sqlalchemy import ColumnElement, Engine, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
+from uadash.reports import rollups
 from uadash.store.models import ActionDaily, Case, ReportBatch, Target
 from uadash.vocab import CaseStatus, Channel, TargetRole
 
@@ -223,20 +223,14 @@ def list_cases(engine: Engine, filters: CaseFilter, *, today: date) -> pd.DataFr
     if ids is not None:
         cases = cases.where(Case.id.in_(ids))
     week_start = today - timedelta(days=DUE_SOON_DAYS - 1)
-    totals = (
-        select(
-            ActionDaily.case_id,
-            func.sum(ActionDaily.actions).label("total"),
-            func.sum(ActionDaily.actions)
-            .filter(ActionDaily.day.between(week_start, today))
-            .label("last_7"),
-        )
-        .group_by(ActionDaily.case_id)
-        .where(_in_ids(ActionDaily.case_id, ids))
-    )
+    dialect = engine.dialect.name
+    ever = _summed(dialect, ids, None, None, ["case_id"])
+    last_7 = _summed(dialect, ids, Period(week_start, today), None, ["case_id"])
     with Session(engine) as session:
         rows = session.scalars(cases).all()
-        sums = {row.case_id: (row.total, row.last_7) for row in session.execute(totals)}
+        totals = {case_id: n for case_id, n in session.execute(ever)}
+        recent = {case_id: n for case_id, n in session.execute(last_7)}
+    sums = {case_id: (n, recent.get(case_id, 0)) for case_id, n in totals.items()}
     records = [_case_record(case, sums.get(case.id, (0, 0)), today) for case in rows]
     frame = pd.DataFrame.from_records(records, columns=CASE_COLUMNS)
     if frame.empty:
@@ -388,15 +382,16 @@ def total_actions(
     target_id: int | None = None,
 ) -> int:
     """The sum of reported actions for these cases (None: all) in the period (None: ever)."""
-    query = select(func.coalesce(func.sum(ActionDaily.actions), 0)).where(
-        _in_ids(ActionDaily.case_id, case_ids)
-    )
-    if period is not None:
-        query = query.where(ActionDaily.day.between(period.start, period.end))
-    if target_id is not None:
-        query = query.where(ActionDaily.target_key == target_id)
+    if target_id is None:
+        query = _summed(engine.dialect.name, case_ids, period, None, [])
+    else:  # only the daily rollup knows targets
+        query = select(func.sum(ActionDaily.actions)).where(
+            _in_ids(ActionDaily.case_id, case_ids), ActionDaily.target_key == target_id
+        )
+        if period is not None:
+            query = query.where(ActionDaily.day.between(period.start, period.end))
     with engine.connect() as connection:
-        return int(connection.execute(query).scalar_one())
+        return int(connection.execute(query).scalar_one_or_none() or 0)
 
 
 def _in_ids(column: Any, ids: Sequence[int] | None) -> ColumnElement[bool]:
@@ -407,15 +402,52 @@ def _in_ids(column: Any, ids: Sequence[int] | None) -> ColumnElement[bool]:
 
 def bucket_expression(dialect: str, bucket: Bucket) -> ColumnElement[Any]:
     """The first day of the bucket that `action_daily.day` falls in, in SQL."""
-    day: ColumnElement[Any] = ActionDaily.__table__.c.day
-    if bucket == Bucket.day:
-        return day
-    if dialect == "postgresql":
-        return cast(func.date_trunc(bucket.value, day), SqlDate)
-    if bucket == Bucket.week:
-        # SQLite: move forward to Sunday (or stay), then back six days: that week's Monday.
-        return func.date(day, "weekday 0", "-6 days")
-    return func.strftime("%Y-%m-01", day)
+    return rollups.bucket_start(dialect, bucket.value, ActionDaily.__table__.c.day)
+
+
+def _summed(
+    dialect: str,
+    ids: Sequence[int] | None,
+    period: Period | None,
+    bucket: Bucket | None,
+    by: Sequence[str],
+) -> Select[Any]:
+    """SELECT [period,] *by, actions: the actions over `period` (None: ever) for these cases,
+    grouped by `by` (columns every rollup has: case_id, channel) and, with a bucket, by the
+    first day of each bucket as `period`.
+
+    Read from whole months and weeks of the coarse rollups and the days at the ends from
+    the daily one (`rollups.pieces`), so a year costs about what a month does.
+    """
+    if period is None:
+        chosen = [rollups.Piece("month", date.min, date.max)]
+    elif "target_key" in by:  # only the daily rollup knows targets
+        chosen = [rollups.Piece("day", period.start, period.end)]
+    else:
+        chosen = rollups.pieces(period.start, period.end, bucket.value if bucket else None)
+    parts = []
+    for piece in chosen:
+        table = rollups.TABLES[piece.level]
+        columns: list[Any] = []
+        if bucket is not None:
+            start: ColumnElement[Any] = table.c.day
+            if piece.level != bucket.value:
+                start = rollups.bucket_start(dialect, bucket.value, table.c.day)
+            columns.append(start.label("period"))
+        columns += [table.c[name].label(name) for name in by]
+        part = select(*columns, func.sum(table.c.actions).label("actions"))
+        if period is not None:
+            part = part.where(table.c.day.between(piece.start, piece.end))
+        part = part.where(_in_ids(table.c.case_id, ids))
+        if columns:
+            part = part.group_by(*columns)
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0]
+    union = union_all(*parts).subquery("pieces")
+    keys = ([union.c.period] if bucket is not None else []) + [union.c[name] for name in by]
+    query = select(*keys, func.sum(union.c.actions).label("actions"))
+    return query.group_by(*keys) if keys else query
 
 
 def _over_time(
@@ -423,17 +455,10 @@ def _over_time(
     ids: Sequence[int] | None,
     period: Period,
     bucket: Bucket,
-    by: Sequence[Any],
-) -> tuple[Select[Any], Any]:
-    period_column = bucket_expression(engine.dialect.name, bucket).label("period")
-    query = (
-        select(period_column, *by, func.sum(ActionDaily.actions).label("actions"))
-        .where(ActionDaily.day.between(period.start, period.end))
-        .where(_in_ids(ActionDaily.case_id, ids))
-        .group_by(period_column, *by)
-        .order_by(period_column)
-    )
-    return query, period_column
+    by: Sequence[str],
+) -> Select[Any]:
+    query = _summed(engine.dialect.name, ids, period, bucket, by)
+    return query.order_by(query.selected_columns[0])
 
 
 def _frame(engine: Engine, query: Select[Any], columns: list[str]) -> pd.DataFrame:
@@ -452,7 +477,7 @@ def actions_by_channel_over_time(
 ) -> pd.DataFrame:
     """Columns period, channel, actions: one row per bucket and channel that has actions."""
     ids = matching_case_ids(engine, filters)
-    query, _ = _over_time(engine, ids, period, bucket, [ActionDaily.channel])
+    query = _over_time(engine, ids, period, bucket, ["channel"])
     frame = _frame(engine, query, ["period", "channel", "actions"])
     frame["channel"] = frame["channel"].map(_channel_value)
     return frame
@@ -463,7 +488,7 @@ def actions_by_case_over_time(
 ) -> pd.DataFrame:
     """Columns period, case_id, case (its label), actions."""
     ids = matching_case_ids(engine, filters)
-    query, _ = _over_time(engine, ids, period, bucket, [ActionDaily.case_id])
+    query = _over_time(engine, ids, period, bucket, ["case_id"])
     frame = _frame(engine, query, ["period", "case_id", "actions"])
     labels = {choice.id: choice.label for choice in case_choices(engine)}
     frame.insert(2, "case", frame["case_id"].map(labels))
@@ -477,14 +502,17 @@ def actions_by_channel(
 
     With `target_id`, only the actions addressed to that target."""
     ids = matching_case_ids(engine, filters)
-    query = (
-        select(ActionDaily.channel, func.sum(ActionDaily.actions))
-        .where(ActionDaily.day.between(period.start, period.end))
-        .where(_in_ids(ActionDaily.case_id, ids))
-        .group_by(ActionDaily.channel)
-    )
-    if target_id is not None:
-        query = query.where(ActionDaily.target_key == target_id)
+    query: Select[Any] | Select[Channel, int]
+    if target_id is None:
+        query = _summed(engine.dialect.name, ids, period, None, ["channel"])
+    else:  # only the daily rollup knows targets
+        query = (
+            select(ActionDaily.channel, func.sum(ActionDaily.actions))
+            .where(ActionDaily.day.between(period.start, period.end))
+            .where(_in_ids(ActionDaily.case_id, ids))
+            .where(ActionDaily.target_key == target_id)
+            .group_by(ActionDaily.channel)
+        )
     with engine.connect() as connection:
         sums = {_channel_value(c): int(n) for c, n in connection.execute(query)}
     frame = pd.DataFrame({"channel": CHANNELS, "actions": [sums.get(c, 0) for c in CHANNELS]})
@@ -497,12 +525,7 @@ def actions_by_case(engine: Engine, filters: CaseFilter, *, period: Period) -> p
     """Columns case_id, ref, case (its label), title, actions: every case the filter keeps,
     zeros included, most actions first (newest UA first among equals)."""
     ids = matching_case_ids(engine, filters)
-    query = (
-        select(ActionDaily.case_id, func.sum(ActionDaily.actions))
-        .where(ActionDaily.day.between(period.start, period.end))
-        .where(_in_ids(ActionDaily.case_id, ids))
-        .group_by(ActionDaily.case_id)
-    )
+    query = _summed(engine.dialect.name, ids, period, None, ["case_id"])
     with engine.connect() as connection:
         sums = {int(case_id): int(n) for case_id, n in connection.execute(query)}
     kept = set(ids) if ids is not None else None
@@ -571,7 +594,7 @@ def actions_by_target_over_time(
     engine: Engine, case: Case, *, period: Period, bucket: Bucket
 ) -> pd.DataFrame:
     """Columns period, target_key, target, role, actions."""
-    query, _ = _over_time(engine, [case.id], period, bucket, [ActionDaily.target_key])
+    query = _over_time(engine, [case.id], period, bucket, ["target_key"])
     frame = _frame(engine, query, ["period", "target_key", "actions"])
     return _label_targets(frame, case)
 

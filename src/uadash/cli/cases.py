@@ -25,7 +25,12 @@ from uadash.cli.common import (
     progress_printer,
 )
 from uadash.cli.reports import ensure_reporter_key
-from uadash.demo import NoDemoCases, generate_demo_reports
+from uadash.demo import (
+    GeneratedCasesInUse,
+    NoDemoCases,
+    generate_demo_reports,
+    generate_section_cases,
+)
 from uadash.users import ensure_first_admin
 from uadash.wording import deadline_phrase, number, status_label
 
@@ -56,6 +61,16 @@ def add_commands(commands: Any) -> None:
     )
     demo.add_argument("--reports", type=positive, default=DEFAULT_DEMO_REPORTS, metavar="N")
     demo.add_argument("--seed", type=int, default=4422, metavar="S")
+    demo.add_argument(
+        "--cases",
+        type=int,
+        metavar="N",
+        help="first replace the generated demo cases with N new ones (a section's shape:"
+        " UAs and updates over --years, 1-5 targets each); 0 removes them",
+    )
+    demo.add_argument(
+        "--years", type=float, default=3.0, metavar="Y", help="with --cases: over Y years"
+    )
     demo.set_defaults(run=_demo_actions)
 
     history = commands.add_parser("history", help="who changed what in a case, newest first")
@@ -123,6 +138,20 @@ def _load_cases(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _demo_actions(engine: Engine, args: argparse.Namespace) -> int:
+    if args.cases is not None:
+        if args.cases < 0 or args.years <= 0:
+            raise CommandError("--cases must be 0 or more and --years above 0")
+        try:
+            made = generate_section_cases(
+                engine, cases=args.cases, years=args.years, seed=args.seed, today=config.today()
+            )
+        except GeneratedCasesInUse as error:
+            raise CommandError(str(error)) from None
+        print(
+            f"Generated {number(made.cases)} demo cases with {number(made.targets)} targets"
+            f" over {args.years:g} years (replacing {number(made.removed)}) in"
+            f" {made.seconds:.1f} s."
+        )
     _generate(engine, reports=args.reports, seed=args.seed)
     return 0
 

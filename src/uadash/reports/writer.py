@@ -33,6 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.orm import Session
 
+from uadash.reports import rollups
 from uadash.store.models import ActionDaily, ActionReport, Case, ReportBatch, Target
 from uadash.vocab import Channel, ReportSource
 
@@ -446,6 +447,7 @@ def _add_to_rollup(session: Session, tally: pd.DataFrame) -> None:
         },
     )
     session.execute(statement, _rollup_params(tally))
+    rollups.add_tally(session, tally)  # the weekly and monthly rollups, from the same tally
 
 
 def _rollup_params(tally: pd.DataFrame) -> list[dict[str, Any]]:
@@ -474,6 +476,7 @@ def delete_batch(session: Session, batch_id: int) -> int:
         ),
         execution_options={"synchronize_session": False},
     )
+    rollups.subtract_batch(session, batch_id)
     # Only the batch's cases can have reached zero; the case_id prefix of the key finds them.
     batch_cases = select(ActionReport.case_id).where(ActionReport.batch_id == batch_id).distinct()
     session.execute(
@@ -614,12 +617,14 @@ def _differences_frame(rows: Sequence[Any]) -> pd.DataFrame:
 
 
 def rebuild_rollup(session: Session) -> int:
-    """Recompute action_daily from the raw reports from scratch; returns the rows written."""
+    """Recompute action_daily (and the weekly and monthly rollups) from the raw reports from
+    scratch; returns the daily rows written."""
     session.flush()
     session.execute(delete(ActionDaily), execution_options={"synchronize_session": False})
     session.execute(
         insert(DAILY_TABLE).from_select([*ROLLUP_KEY, "actions", "reports"], _tally_query())
     )
+    rollups.rebuild(session)
     # Counted, not taken from rowcount: psycopg reports -1 for INSERT … SELECT here.
     return int(session.scalar(select(func.count()).select_from(ActionDaily)) or 0)
 
