@@ -1,164 +1,285 @@
-"""Time what the overview and case pages ask the query layer for, as reports grow.
+"""Time every page's script at a section's scale, as reports grow, against the naive way.
 
-    .venv/bin/python benchmarks/pages.py --cases 400 --reports 1000,1000000,10000000
+    nice .venv/bin/python benchmarks/pages.py --cases 1200 --years 3 \\
+        --reports 10000,10000000 --keep benchmarks/out
+    nice .venv/bin/python benchmarks/pages.py --cases 1200 --years 3 \\
+        --reports 10000,10000000 --keep benchmarks/out \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/uadash_pages_{reports}
 
-For each report count it fills one database (a fresh SQLite file unless --database-url) with
-the same synthetic cases — a year of UAs with 1–4 primary targets and an embassy CC — and
-that many demo reports, then times every query the two pages run on a first visit (median of
---repeat runs). The design's promise is that these times do not grow with the reports, only
-with the cases and days shown: every total is read from the daily rollup.
+For each report count it fills one database (a SQLite file in --keep, or the PostgreSQL
+database named by --database-url with `{reports}` in its name, created when missing) with
+the shipped case files, `uadash demo-actions --cases --years`'s generated section and that
+many demo reports, once (the same as `UADASH_TODAY=2026-12-01 uadash init` then
+`uadash demo-actions --cases 1200 --years 3 --reports N`):
+a kept database with the right number of reports is reused.
+
+Then it runs the real app with Streamlit's AppTest (in this process, no browser) and times,
+--runs times each, min and median:
+
+- "first run": the page's whole script after the query cache was cleared, as after a new
+  report batch or on a replica's first view (the engine stays open);
+- "cached rerun": the same script again, the cache warm, as on every click;
+
+for the overview, the case page of the busiest case and the present page, over every period
+the page offers (the lifetime included). Beside it, "naive" reads every report into pandas
+and computes the overview's figures from them, the way a dashboard without rollups would.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
-import tempfile
+import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine, create_engine, func, make_url, select, text
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
 
 from uadash import queries
-from uadash.demo import generate_demo_reports
-from uadash.queries import Bucket, CaseFilter, Period
-from uadash.store.engine import make_engine, transaction, upgrade
-from uadash.store.models import ActionDaily, Case, Target
-from uadash.vocab import CaseStatus, Outcome, TargetRole
+from uadash.cases.files import case_files, load_case_files
+from uadash.demo import generate_demo_reports, generate_section_cases
+from uadash.store.engine import make_engine, upgrade
+from uadash.store.models import ActionDaily, ActionMonthly, ActionReport, ActionWeekly
 
-TODAY = date(2026, 11, 24)
-STATUSES = [CaseStatus.active] * 5 + [CaseStatus.closed] * 3 + [CaseStatus.paused, CaseStatus.draft]
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+CASES = ROOT / "data" / "cases"  # the shipped case files, beside the generated section
+TODAY = date(2026, 12, 1)
+SEED = 4422
 
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_arguments(argv)
-    results: dict[int, dict[str, float]] = {}
+    os.environ["UADASH_TODAY"] = TODAY.isoformat()
+    _warm_server()
+    results: dict[int, dict[str, list[float]]] = {}
     for reports in options.reports:
-        with tempfile.TemporaryDirectory(prefix="uadash-pages-") as scratch:
-            url = options.database_url or f"sqlite:///{Path(scratch) / 'pages.db'}"
-            engine = make_engine(url)
-            try:
-                upgrade(engine)
-                add_cases(engine, options.cases)
-                generate_demo_reports(engine, reports=reports, seed=1, today=TODAY)
-                results[reports] = time_pages(engine, repeat=options.repeat)
-                print(f"{reports:>12,} reports, {rollup_rows(engine):,} rollup rows: done")
-            finally:
-                engine.dispose()
-    print_table(results)
+        url = database_url(options, reports)
+        engine = make_engine(url)
+        try:
+            shape = fill(engine, cases=options.cases, years=options.years, reports=reports)
+            print(f"{reports:>12,} reports: {shape}", flush=True)
+            if options.fill_only:
+                continue
+            results[reports] = time_pages(engine, url, runs=options.runs)
+            if options.naive:
+                results[reports] |= time_naive(engine, runs=options.runs)
+        finally:
+            engine.dispose()
+    if not results:
+        return 0
+    print_table(results, backend=make_url(database_url(options, 0)).get_backend_name())
     return 0
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=400, help="synthetic cases (default 400)")
+    parser.add_argument("--cases", type=int, default=1200)
+    parser.add_argument("--years", type=float, default=3.0)
     parser.add_argument(
         "--reports",
         type=lambda text: [int(n) for n in text.replace("_", "").split(",")],
-        default=[1_000, 1_000_000],
+        default=[10_000, 1_000_000],
         help="comma-separated report counts, one database each",
     )
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--database-url", help="default: a fresh SQLite file per count")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--database-url", help="PostgreSQL URL with {reports} in its name")
+    parser.add_argument("--naive", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--fill-only", action="store_true", help="fill the databases, no timing")
     return parser.parse_args(argv)
 
 
-def add_cases(engine: Engine, count: int) -> None:
-    """`count` cases issued over the year before TODAY, deadlines six weeks after issue."""
-    with transaction(engine) as session:
-        for number in range(1, count + 1):
-            issued = TODAY - timedelta(days=(number * 365) // count)
-            status = STATUSES[number % len(STATUSES)]
-            case = Case(
-                ua_number=f"{number}.26",
-                update_number=0,
-                title=f"Benchmark case {number}",
-                country=f"Country {number % 40}",
-                tags=[f"tag {number % 12}"],
-                status=status,
-                outcome=Outcome.released if status == CaseStatus.closed else None,
-                issued=issued,
-                deadline=issued + timedelta(days=42),
-            )
-            targets = [
-                Target(name=f"Official {i}", position=i, role=TargetRole.primary)
-                for i in range(1 + number % 4)
-            ]
-            targets.append(Target(name="Embassy", position=len(targets), role=TargetRole.cc))
-            case.targets = targets
-            session.add(case)
+def database_url(options: argparse.Namespace, reports: int) -> str:
+    if options.database_url:
+        return str(options.database_url).format(reports=reports)
+    options.keep.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{options.keep / f'pages-{options.cases}x{options.years:g}y-{reports}.db'}"
 
 
-def time_pages(engine: Engine, *, repeat: int) -> dict[str, float]:
-    """Median seconds of each query a first visit to the overview and case pages runs."""
-    everything = CaseFilter()
-    last_90 = Period(TODAY - timedelta(days=89), TODAY)
-    busiest = busiest_case(engine)
-    whole = queries.case_period(engine, busiest, today=TODAY)
-    one_case = CaseFilter(case_ids=(busiest.id,))
-    steps: dict[str, Callable[[], Any]] = {
-        "overview: headline": lambda: queries.headline(
-            engine, everything, period=last_90, today=TODAY
-        ),
-        "overview: cases table": lambda: queries.list_cases(engine, everything, today=TODAY),
-        "overview: by channel, weekly": lambda: queries.actions_by_channel_over_time(
-            engine, everything, period=last_90, bucket=Bucket.week
-        ),
-        "overview: by case, weekly": lambda: queries.actions_by_case_over_time(
-            engine, everything, period=last_90, bucket=Bucket.week
-        ),
-        "case: by channel, weekly": lambda: queries.actions_by_channel_over_time(
-            engine, one_case, period=whole, bucket=Bucket.week
-        ),
-        "case: by target, weekly": lambda: queries.actions_by_target_over_time(
-            engine, busiest, period=whole, bucket=Bucket.week
-        ),
-        "case: totals by target": lambda: queries.actions_by_target(engine, busiest),
-        "case: running total": lambda: queries.cumulative_actions(engine, busiest, period=whole),
-    }
-    timings: dict[str, float] = {}
-    for name, step in steps.items():
-        samples = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            step()
-            samples.append(time.perf_counter() - started)
-        timings[name] = statistics.median(samples)
-    timings["overview page, all queries"] = sum(v for k, v in timings.items() if "overview" in k)
-    timings["case page, all queries"] = sum(v for k, v in timings.items() if k.startswith("case"))
-    return timings
+def fill(engine: Engine, *, cases: int, years: float, reports: int) -> str:
+    """The section and its reports, unless the database already holds exactly that."""
+    if engine.dialect.name == "postgresql":
+        _create_database(engine)
+    upgrade(engine)
+    if _count(engine, ActionReport) != reports:
+        started = time.perf_counter()
+        load_case_files(engine, case_files(CASES), actor="benchmark", today=TODAY)
+        generate_section_cases(engine, cases=cases, years=years, seed=SEED, today=TODAY)
+        generate_demo_reports(engine, reports=reports, seed=SEED, today=TODAY)
+        print(f"  filled in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return (
+        f"{_count(engine, ActionDaily):,} daily, {_count(engine, ActionWeekly):,} weekly, "
+        f"{_count(engine, ActionMonthly):,} monthly rollup rows"
+    )
 
 
-def busiest_case(engine: Engine) -> Case:
+def _create_database(engine: Engine) -> None:
+    name = engine.url.database
+    admin = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def _count(engine: Engine, model: Any) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def _warm_server() -> None:
+    """Run as a server that has served app.py once (see tests/pages/conftest.py)."""
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def page_views(engine: Engine) -> dict[str, Callable[[], AppTest]]:
+    """A name -> a function that opens the page at that period and returns it, unrun."""
+    busiest = _busiest_ref(engine)
+    start = queries.campaign_start(engine, None) or TODAY
+    views: dict[str, Callable[[], AppTest]] = {}
+
+    def overview(preset: str, dates: tuple[date, date] | None = None) -> Callable[[], AppTest]:
+        def opened() -> AppTest:
+            app = _app("pages/overview.py")
+            if preset != "Last 90 days":
+                app.selectbox(key="overview-preset").select(preset).run()
+                if dates:
+                    app.date_input(key="overview-dates").set_value(dates).run()
+            return app
+
+        return opened
+
+    for preset in ["Last 90 days", "Last 12 months", "This year"]:
+        views[f"overview, {preset.lower()}"] = overview(preset)
+    views["overview, lifetime"] = overview("Dates…", (start, TODAY))
+
+    def case(preset: str) -> Callable[[], AppTest]:
+        def opened() -> AppTest:
+            app = _app("pages/case.py", case=busiest)
+            if preset != "Whole campaign":
+                app.selectbox(key="case-preset").select(preset).run()
+            return app
+
+        return opened
+
+    for preset in ["Whole campaign", "Last 90 days"]:
+        views[f"case, {preset.lower()}"] = case(preset)
+
+    for span in ["this-quarter", "this-year", "last-year", "lifetime"]:
+        views[f"present, {span}"] = lambda span=span: _app(  # type: ignore[misc]
+            "pages/present.py", present="1", period=span
+        )
+    return views
+
+
+def _app(page: str, **query: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params.update(query)
+    app.run()
+    app.switch_page(page)
+    app.run()
+    return app
+
+
+def _busiest_ref(engine: Engine) -> str:
     query = (
-        select(ActionDaily.case_id)
-        .group_by(ActionDaily.case_id)
-        .order_by(func.sum(ActionDaily.actions).desc())
+        select(ActionMonthly.case_id)
+        .group_by(ActionMonthly.case_id)
+        .order_by(func.sum(ActionMonthly.actions).desc())
         .limit(1)
     )
     with engine.connect() as connection:
         case_id = connection.execute(query).scalar_one()
     case = queries.get_case(engine, case_id)
     assert case is not None
-    return case
+    return queries.case_ref(case.ua_number, case.update_number)
 
 
-def rollup_rows(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(ActionDaily)).scalar_one())
+def time_pages(engine: Engine, url: str, *, runs: int) -> dict[str, list[float]]:
+    """Seconds of each page's script: a first run with the cache cleared, a cached rerun."""
+    os.environ["UADASH_DATABASE_URL"] = url
+    timings: dict[str, list[float]] = {}
+    for name, opened in page_views(engine).items():
+        app = opened()
+        if app.exception:
+            raise SystemExit(f"{name}: {app.exception[0].message}")
+        first, cached = [], []
+        for _ in range(runs):
+            st.cache_data.clear()
+            started = time.perf_counter()
+            app.run()
+            first.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            app.run()
+            cached.append(time.perf_counter() - started)
+        timings[f"{name}: first run"] = first
+        timings[f"{name}: cached rerun"] = cached
+        print(f"  {name}: {min(first):.3f} s, cached {min(cached):.3f} s", file=sys.stderr)
+    return timings
 
 
-def print_table(results: dict[int, dict[str, float]]) -> None:
+def time_naive(engine: Engine, *, runs: int) -> dict[str, list[float]]:
+    """The overview's figures (90 days) from every report read into pandas."""
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with engine.connect() as connection:
+            frame = pd.read_sql(
+                select(
+                    ActionReport.case_id,
+                    ActionReport.channel,
+                    ActionReport.count,
+                    ActionReport.action_date,
+                ),
+                connection,
+            )
+        frame["action_date"] = pd.to_datetime(frame["action_date"])
+        recent = frame[frame["action_date"] > pd.Timestamp(TODAY - timedelta(days=90))]
+        recent.groupby([pd.Grouper(key="action_date", freq="W-MON"), "channel"])["count"].sum()
+        recent.groupby([pd.Grouper(key="action_date", freq="W-MON"), "case_id"])["count"].sum()
+        frame.groupby("case_id")["count"].sum()
+        samples.append(time.perf_counter() - started)
+    print(f"  naive: {min(samples):.3f} s", file=sys.stderr)
+    return {"naive: every report into pandas, overview figures": samples}
+
+
+def print_table(results: dict[int, dict[str, list[float]]], *, backend: str) -> None:
     counts = list(results)
     names = list(next(iter(results.values())))
-    print("\n| query (median ms) | " + " | ".join(f"{n:,} reports" for n in counts) + " |")
-    print("|---|" + "---:|" * len(counts))
+    header = " | ".join(f"{n:,} reports" for n in counts)
+    growth = f" | ×{counts[-1] / counts[0]:,.0f} reports" if len(counts) > 1 else ""
+    print(f"\n{backend}: seconds, min / median of the runs\n")
+    print(f"| page, period: run | {header}{growth} |")
+    print("|---|" + "---:|" * (len(counts) + (len(counts) > 1)))
     for name in names:
-        cells = " | ".join(f"{results[n][name] * 1000:.1f}" for n in counts)
-        print(f"| {name} | {cells} |")
+        cells = [
+            f"{min(results[n][name]):.3f} / {statistics.median(results[n][name]):.3f}"
+            for n in counts
+        ]
+        if len(counts) > 1:
+            ratio = statistics.median(results[counts[-1]][name]) / statistics.median(
+                results[counts[0]][name]
+            )
+            cells.append(f"×{ratio:.2f}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ import streamlit as st
 
 from uadash import charts, queries
 from uadash.ui import session
-from uadash.ui.badges import status_cell, status_cell_style
+from uadash.ui.badges import status_cells, status_column_colours
+from uadash.ui.downloads import altair_chart
 from uadash.ui.filters import bucket_picker, case_filter, period_picker
 from uadash.wording import long_date, number, plural
 
@@ -58,17 +59,16 @@ if cases.empty:
 else:
     table = cases.assign(
         link=[f"/case?case={ref}" for ref in cases["ref"]],
-        status_text=cases.apply(status_cell, axis=1),
+        status_text=status_cells(cases),
         deadline_text=[d.isoformat() if d else "no end date" for d in cases["deadline"]],
         title_text=[
             t + ("  · demo" if demo else "")
             for t, demo in zip(cases["title"], cases["is_demo"], strict=True)
         ],
     )
+    statuses, colours = status_column_colours(table["status_text"].tolist())
     picked = st.dataframe(
-        table.style.map(status_cell_style, subset=["status_text"]).format(
-            na_rep="", subset=["days_left"]
-        ),
+        table,
         column_order=[
             "link",
             "title_text",
@@ -85,7 +85,9 @@ else:
             ),
             "title_text": st.column_config.TextColumn("Title", width="medium"),
             "country": "Country",
-            "status_text": "Status",
+            "status_text": st.column_config.MultiselectColumn(
+                "Status", options=statuses, color=colours
+            ),
             "deadline_text": "Deadline",
             "days_left": st.column_config.NumberColumn(
                 "Days left", help="Negative: days since the deadline passed."
@@ -116,6 +118,4 @@ for tab, (name, (query, chart)) in zip(st.tabs(list(views)), views.items(), stri
             st.write("No actions were reported in this period for these cases.")
         else:
             title = f"Actions per {bucket.value}, {name.lower()}"
-            st.altair_chart(
-                chart(frame, bucket=bucket, title=title, period=period), width="stretch"
-            )
+            altair_chart(chart(frame, bucket=bucket, title=title, period=period), width="stretch")

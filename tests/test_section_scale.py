@@ -219,3 +219,27 @@ def test_figures_over_any_period_equal_the_raw_reports_summed(
     assert listed["actions_last_7_days"][lambda s: s > 0].to_dict() == (
         week.groupby("case_id")["count"].sum().to_dict()
     )
+
+
+def test_the_by_case_chart_folds_all_but_the_busiest_cases_into_one_line() -> None:
+    from uadash import charts
+
+    frame = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-01-05"] * 15 + ["2026-01-12"] * 15),
+            "case_id": list(range(15)) * 2,
+            "case": [f"UA {i}.26" for i in range(15)] * 2,
+            "actions": list(range(15)) + [1] * 15,
+        }
+    )
+    chart = charts.actions_by_case_over_time(frame, bucket=Bucket.week, title="t", limit=10)
+    shown = pd.DataFrame(chart.to_dict()["datasets"].popitem()[1])
+    assert set(shown["case"]) == {f"UA {i}.26" for i in range(5, 15)} | {charts.OTHER_CASES}
+    other = shown[shown["case"] == charts.OTHER_CASES].sort_values("period")["actions"]
+    assert other.tolist() == [0 + 1 + 2 + 3 + 4, 5]
+    assert shown["actions"].sum() == frame["actions"].sum()
+    # Few cases: every one keeps its own line.
+    few = charts.actions_by_case_over_time(
+        frame[frame["case_id"] < 11], bucket=Bucket.week, title="t"
+    )
+    assert charts.OTHER_CASES not in str(few.to_dict())

@@ -138,12 +138,22 @@ def actions_over_time(
     )
 
 
+OTHER_CASES = "All other cases"
+
+
 def actions_by_case_over_time(
-    frame: pd.DataFrame, *, bucket: Bucket, title: str, period: Period | None = None
+    frame: pd.DataFrame,
+    *,
+    bucket: Bucket,
+    title: str,
+    period: Period | None = None,
+    limit: int = 10,
 ) -> alt.Chart:
-    """One line per case. `frame`: period, case, actions."""
+    """One line per case for the `limit` cases with the most actions, and one line for all
+    the others together (a section has hundreds of cases: a line each is unreadable, and
+    slow to draw). `frame`: period, case, actions."""
     return (
-        alt.Chart(frame, title=title)
+        alt.Chart(_top_cases(frame, limit), title=title)
         .mark_line(point=bucket != Bucket.day)
         .encode(
             x=_period_x(bucket, period),
@@ -157,6 +167,15 @@ def actions_by_case_over_time(
         )
         .properties(height=320)
     )
+
+
+def _top_cases(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
+    totals = frame.groupby("case", sort=False)["actions"].sum()
+    if len(totals) <= limit + 1:
+        return frame
+    top = set(totals.sort_values(ascending=False, kind="stable").index[:limit])
+    case = frame["case"].where(frame["case"].isin(top), OTHER_CASES)
+    return frame.assign(case=case).groupby(["period", "case"])["actions"].sum().reset_index()
 
 
 def actions_by_target_over_time(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -12,11 +14,23 @@ from uadash.charts import AnyChart
 from uadash.exports import csv_bytes
 
 
+def altair_chart(chart: AnyChart, **options: Any) -> Any:
+    """`st.altair_chart`, without Altair's schema validation of the spec on every rerun.
+
+    Streamlit turns the chart into a Vega-Lite spec with `chart.to_dict()`, which validates
+    it against the whole schema: most of the work of drawing a small chart. Our charts are
+    built by `uadash.charts` and validated once by its tests, so validating them again on
+    every click only costs time.
+    """
+    object.__setattr__(chart, "to_dict", partial(chart.to_dict, validate=False))
+    return st.altair_chart(chart, **options)
+
+
 def chart_with_downloads(chart: AnyChart, data: pd.DataFrame, name: str) -> None:
     """Draw `chart`, then three small download buttons. The images are rendered only when
     someone clicks (a deferred download), so a page with many charts stays quick; clicking
     does not rerun the page. `name` becomes the file name and must be unique on the page."""
-    st.altair_chart(chart, width="stretch")
+    altair_chart(chart, width="stretch")
     stem = chart_files.file_stem(name)
     downloads: list[tuple[str, bytes | Callable[[], bytes], str, str, str]] = [
         # label, data (a callable is rendered only on click), MIME type, help, icon
