@@ -14,6 +14,13 @@ import pandas as pd
 
 from uadash.queries import CHANNELS, Bucket, Period
 
+# Altair's debug mode (on by default) checks every schema object against the Vega-Lite
+# schema as it is made: an encoding, an axis, a scale, each time. That was most of the
+# cost of drawing a page. Our charts are fixed code, and a whole spec is still checked
+# where it counts: `to_dict()` validates by default (the tests call it); the app skips
+# that too (`uadash.ui.downloads.altair_chart`).
+alt.utils.schemapi.disable_debug_mode()
+
 CHANNEL_COLOURS: dict[str, str] = {
     "letter": "#0072B2",  # blue
     "email": "#E69F00",  # orange
@@ -76,7 +83,13 @@ def _period_x(bucket: Bucket, period: Period | None) -> alt.X:
     )
 
 
-def _bucket_starts(bucket: Bucket, period: Period) -> list[alt.DateTime]:
+def _date_time(day: pd.Timestamp) -> dict[str, int]:
+    """A Vega-Lite DateTime as the plain dict it serialises to: building `alt.DateTime`
+    objects (each one checked against the schema) cost a tenth of a second per chart."""
+    return {"year": day.year, "month": day.month, "date": day.day}
+
+
+def _bucket_starts(bucket: Bucket, period: Period) -> list[dict[str, int]]:
     """The first day of every week (a Monday) or month that the period touches."""
     start = pd.Timestamp(period.start)
     if bucket == Bucket.week:
@@ -84,17 +97,17 @@ def _bucket_starts(bucket: Bucket, period: Period) -> list[alt.DateTime]:
     else:
         first, frequency = start.replace(day=1), "MS"
     starts = pd.date_range(first, pd.Timestamp(period.end), freq=frequency)
-    return [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in starts]
+    return [_date_time(d) for d in starts]
 
 
-def _domain(bucket: Bucket, period: Period) -> list[alt.DateTime]:
+def _domain(bucket: Bucket, period: Period) -> list[dict[str, int]]:
     start = pd.Timestamp(period.start)
     if bucket == Bucket.week:
         start -= pd.Timedelta(days=start.day_of_week)
     elif bucket == Bucket.month:
         start = start.replace(day=1)
     end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
-    return [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in (start, end)]
+    return [_date_time(d) for d in (start, end)]
 
 
 def _with_bucket_end(frame: pd.DataFrame, bucket: Bucket) -> pd.DataFrame:

@@ -50,7 +50,7 @@ def chart_with_downloads(chart: AnyChart, data: pd.DataFrame, name: str) -> None
         ),
         (
             "CSV",
-            csv_bytes(data),
+            lambda: csv_bytes(data),
             "text/csv",
             "Download the numbers behind this chart, for a spreadsheet",
             ":material/table:",

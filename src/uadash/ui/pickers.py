@@ -7,6 +7,7 @@ import streamlit as st
 from uadash import queries
 from uadash.database import Engine
 from uadash.queries import Case, Target
+from uadash.ui import session
 from uadash.vocab import TargetRole
 
 PICKER_KEY = "case-picker"
@@ -17,7 +18,7 @@ def case_picker(engine: Engine, *, label: str = "Case") -> Case | None:
 
     Returns None, after saying why, when there are no cases at all.
     """
-    choices = queries.case_choices(engine)
+    choices = session.cached(queries.case_choices)  # 1,200 cases: not on every click
     if not choices:
         st.info("There are no cases yet. Load the case files with `uadash init`.")
         return None
