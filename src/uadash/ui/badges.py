@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 from uadash.wording import deadline_phrase, status_label
@@ -53,13 +54,21 @@ def status_cell(row: Any) -> str:
 def status_cells(frame: Any) -> list[list[str]]:
     """`status_cell` of every row of a cases frame, each as a one-item list: the cell of a
     read-only `MultiselectColumn`, which draws it as a coloured label (`status_column`)."""
-    cells = []
-    for status, days_left, outcome in zip(
-        frame["status"], frame["days_left"], frame["outcome"], strict=True
-    ):
-        row = {"status": status, "days_left": days_left, "outcome": outcome}
-        cells.append([status_cell(row)])
-    return cells
+    return [
+        [_status_word(str(status), None if _isna(days) else int(days), _text(outcome))]
+        for status, days, outcome in zip(
+            frame["status"], frame["days_left"], frame["outcome"], strict=True
+        )
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _status_word(status: str, days_left: int | None, outcome: str | None) -> str:
+    return status_cell({"status": status, "days_left": days_left, "outcome": outcome})
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or _isna(value) else str(value)
 
 
 def status_column_colours(cells: list[list[str]]) -> tuple[list[str], list[str]]:

@@ -9,6 +9,7 @@ import streamlit as st
 from uadash import queries
 from uadash.database import Engine
 from uadash.queries import Bucket, CaseFilter, Period
+from uadash.ui import session
 from uadash.vocab import STATUS_LABELS, CaseStatus
 
 PRESETS = ["Last 7 days", "Last 30 days", "Last 90 days", "Last 12 months", "This year", "Dates…"]
@@ -16,7 +17,7 @@ PRESETS = ["Last 7 days", "Last 30 days", "Last 90 days", "Last 12 months", "Thi
 
 def case_filter(engine: Engine, *, key: str) -> CaseFilter:
     """Status, country and tag pickers in the sidebar; empty pickers mean "all"."""
-    options = queries.filter_options(engine)
+    options = session.cached(queries.filter_options)
     with st.sidebar:
         st.subheader("Cases")
         statuses = st.multiselect(
