@@ -67,18 +67,20 @@ else:
         ],
     )
     statuses, colours = status_column_colours(table["status_text"].tolist())
+    # Only the shown columns go to the browser: all of them came to half a megabyte.
+    shown = [
+        "link",
+        "title_text",
+        "country",
+        "status_text",
+        "deadline_text",
+        "days_left",
+        "total_actions",
+        "actions_last_7_days",
+    ]
     picked = st.dataframe(
-        table,
-        column_order=[
-            "link",
-            "title_text",
-            "country",
-            "status_text",
-            "deadline_text",
-            "days_left",
-            "total_actions",
-            "actions_last_7_days",
-        ],
+        table[shown],
+        column_order=shown,
         column_config={
             "link": st.column_config.LinkColumn(
                 "Case", display_text=r"case=(.*)$", help="Open the case page"
