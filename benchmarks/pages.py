@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             results[reports] = time_pages(engine, url, runs=options.runs)
             if options.naive:
-                results[reports] |= time_naive(engine, runs=options.runs)
+                results[reports] |= time_naive(engine, runs=options.naive_runs or options.runs)
         finally:
             engine.dispose()
     if not results:
@@ -94,6 +94,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument("--database-url", help="PostgreSQL URL with {reports} in its name")
     parser.add_argument("--naive", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--naive-runs", type=int, help="runs of the naive way (default: --runs)")
     parser.add_argument("--fill-only", action="store_true", help="fill the databases, no timing")
     return parser.parse_args(argv)
 
@@ -263,7 +264,7 @@ def time_naive(engine: Engine, *, runs: int) -> dict[str, list[float]]:
 
 def print_table(results: dict[int, dict[str, list[float]]], *, backend: str) -> None:
     counts = list(results)
-    names = list(next(iter(results.values())))
+    names = list(dict.fromkeys(name for timings in results.values() for name in timings))
     header = " | ".join(f"{n:,} reports" for n in counts)
     growth = f" | ×{counts[-1] / counts[0]:,.0f} reports" if len(counts) > 1 else ""
     print(f"\n{backend}: seconds, min / median of the runs\n")
@@ -272,9 +273,11 @@ def print_table(results: dict[int, dict[str, list[float]]], *, backend: str) -> 
     for name in names:
         cells = [
             f"{min(results[n][name]):.3f} / {statistics.median(results[n][name]):.3f}"
+            if name in results[n]
+            else "–"
             for n in counts
         ]
-        if len(counts) > 1:
+        if len(counts) > 1 and all(name in results[n] for n in counts):
             ratio = statistics.median(results[counts[-1]][name]) / statistics.median(
                 results[counts[0]][name]
             )
