@@ -14,7 +14,9 @@ name and query string, as the browser sends for `/case?case=…`), and reads eve
 until the script has finished successfully; then it closes and starts the next view. The
 pages go round the overview, the busiest cases' pages and the present page. It runs for
 --seconds (after one warm-up view per page) and prints page views per second and the
-median and p90 time of a view. Only ever against 127.0.0.1.
+median and p90 time of a view, and — for a server it started — the CPU time the server used
+per view (from /proc), which gives the views per second one core can serve whatever else
+the machine is doing. Only ever against 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -50,7 +52,15 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("load tests run against 127.0.0.1 only")
     try:
         views = [("", ""), *[("case", f"case={ref}") for ref in options.case], ("present", "")]
-        result = asyncio.run(run(base, views, clients=options.clients, seconds=options.seconds))
+        result = asyncio.run(
+            run(
+                base,
+                views,
+                clients=options.clients,
+                seconds=options.seconds,
+                pid=server_pid(server),
+            )
+        )
     finally:
         if server is not None:
             server.terminate()
@@ -135,10 +145,30 @@ async def page_view(base: str, page: str, query: str) -> float:
     raise RuntimeError(f"the server closed the stream before /{page}?{query} finished")
 
 
-async def run(base: str, views: list[tuple[str, str]], *, clients: int, seconds: float) -> str:
+def server_pid(server: subprocess.Popen[bytes] | None) -> int | None:
+    return server.pid if server is not None else None
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User and system CPU time the server process has used (0 when it is not ours)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run(
+    base: str,
+    views: list[tuple[str, str]],
+    *,
+    clients: int,
+    seconds: float,
+    pid: int | None = None,
+) -> str:
     for page, query in views:  # warm-up: the server's first view of each page
         await page_view(base, page, query)
     times: list[float] = []
+    cpu_before = cpu_seconds(pid)
     stop = time.perf_counter() + seconds
 
     async def client(index: int) -> None:
@@ -151,12 +181,15 @@ async def run(base: str, views: list[tuple[str, str]], *, clients: int, seconds:
     started = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(clients)))
     elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(pid) - cpu_before
     ordered = sorted(times)
     p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
     return (
         f"{len(times)} page views by {clients} clients in {elapsed:.1f} s: "
         f"{len(times) / elapsed:.1f} views/s; median {statistics.median(times):.2f} s, "
-        f"p90 {p90:.2f} s"
+        f"p90 {p90:.2f} s; the server used {cpu:.1f} CPU s: {cpu / len(times):.3f} CPU s a view, "
+        f"so one core serves {len(times) / cpu if cpu else float('nan'):.1f} views/s; "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
 
 

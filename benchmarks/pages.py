@@ -19,6 +19,8 @@ Then it runs the real app with Streamlit's AppTest (in this process, no browser)
 - "first run": the page's whole script after the query cache was cleared, as after a new
   report batch or on a replica's first view (the engine stays open);
 - "cached rerun": the same script again, the cache warm, as on every click;
+- each also in CPU seconds of this process (`time.process_time`), which a machine shared
+  with other work inflates far less than the wall-clock time;
 
 for the overview, the case page of the busiest case and the present page, over every period
 the page offers (the lifetime included). Beside it, "naive" reads every report into pandas
@@ -222,18 +224,26 @@ def time_pages(engine: Engine, url: str, *, runs: int) -> dict[str, list[float]]
         app = opened()
         if app.exception:
             raise SystemExit(f"{name}: {app.exception[0].message}")
-        first, cached = [], []
+        first, cached, first_cpu, cached_cpu = [], [], [], []
         for _ in range(runs):
             st.cache_data.clear()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             app.run()
             first.append(time.perf_counter() - started)
-            started = time.perf_counter()
+            first_cpu.append(time.process_time() - cpu)
+            started, cpu = time.perf_counter(), time.process_time()
             app.run()
             cached.append(time.perf_counter() - started)
+            cached_cpu.append(time.process_time() - cpu)
         timings[f"{name}: first run"] = first
         timings[f"{name}: cached rerun"] = cached
-        print(f"  {name}: {min(first):.3f} s, cached {min(cached):.3f} s", file=sys.stderr)
+        timings[f"{name}: first run, CPU"] = first_cpu
+        timings[f"{name}: cached rerun, CPU"] = cached_cpu
+        print(
+            f"  {name}: {min(first):.3f} s ({min(first_cpu):.3f} s CPU), "
+            f"cached {min(cached):.3f} s ({min(cached_cpu):.3f} s CPU)",
+            file=sys.stderr,
+        )
     return timings
 
 
@@ -267,7 +277,8 @@ def print_table(results: dict[int, dict[str, list[float]]], *, backend: str) -> 
     names = list(dict.fromkeys(name for timings in results.values() for name in timings))
     header = " | ".join(f"{n:,} reports" for n in counts)
     growth = f" | ×{counts[-1] / counts[0]:,.0f} reports" if len(counts) > 1 else ""
-    print(f"\n{backend}: seconds, min / median of the runs\n")
+    load = os.getloadavg()[0]
+    print(f"\n{backend}: seconds, min / median of the runs (load average {load:.1f})\n")
     print(f"| page, period: run | {header}{growth} |")
     print("|---|" + "---:|" * (len(counts) + (len(counts) > 1)))
     for name in names:
