@@ -167,7 +167,7 @@ _BREAK_BEFORE_IN_LONG = re.compile(
     r"|This action has no end date|This action ended|Write to:|And copy:|CC:|Cc:"
     r"|Yours sincerely|Sincerely,|Yours faithfully|Respectfully,|Mit freundlichen Grüßen"
     r"|Briefvorschlag|PREFERRED LANGUAGE|APPEAL DEADLINE|Click here to let us know"
-    r"|Write a letter in your own words|[•●◼▪]\s))"
+    r"|Write a letter in your own words|UA:\s|Share:|[•●◼▪]\s))"
 )
 _PAGE_FURNITURE = re.compile(
     r"^\s*(?:(?:page|seite)\s*)?\d{1,3}(?:\s*(?:of|/|von)\s*\d{1,3})?\s*$|^\s*-\s*\d{1,3}\s*-\s*$",
@@ -191,19 +191,24 @@ def normalise(text: str) -> str:
     text = re.sub(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]", " ", text)
     lines = [line.rstrip() for line in text.split("\n")]
     counts = Counter(line.strip() for line in lines if line.strip())
+    seen: set[str] = set()
     out: list[str] = []
     for line in lines:
         stripped = line.strip()
         if _PAGE_FURNITURE.match(stripped) and stripped:
             continue
-        if counts[stripped] >= 3 and len(stripped) < 100 and _looks_like_header(stripped):
-            continue  # a PDF page header repeated on every page
+        if counts[stripped] >= 2 and len(stripped) < 120 and _looks_like_header(stripped):
+            if stripped in seen:
+                continue  # a PDF page header repeated on every page: the first one is kept
+            seen.add(stripped)
         out.extend(_split_run_on(line))
     return "\n".join(out).strip("\n")
 
 
 def _looks_like_header(line: str) -> bool:
-    return bool(re.search(r"Index:|Amnesty International|\bUA\b|Urgent Action|AI\s+Index", line))
+    return bool(re.search(r"Index:|Amnesty International|\bUA\b|AI\s+Index", line)) and bool(
+        re.search(r"\d", line)
+    )
 
 
 def _split_run_on(line: str) -> list[str]:
@@ -293,6 +298,7 @@ HEADINGS: tuple[Heading, ...] = (
     _h("cc", r"and\s+copies\s+to\b\s*:?\s*", "AIUK"),
     _h("cc", r"cc\s*:\s*", "amnestyusa.org"),
     _h("cc", r"(?:kopien?\s+an|sende\w* (?:eine\s+)?kopien?\s+an)\s*:?\s*", "Germany"),
+    _h("letter", r"take action\s*:\s*write an appeal\b.*$", "IS 2019-"),
     _h("letter", r"(?:sample|model|suggested|draft)\s+letter\b\s*:?\s*", "AIUSA, Canada, UK"),
     _h("letter", r"urgent action letter\s*:?\s*", "IS 2017 template"),
     _h("letter", r"(?:briefvorschlag|musterbrief|mustertext)\s*:?\s*", "Germany, Switzerland"),
@@ -300,7 +306,7 @@ HEADINGS: tuple[Heading, ...] = (
     _h("action", r"recommended action\b.*$", "IS 1990s-2000s"),
     _h("action", r"(?:please\s+)?write\s+(?:immediately|a letter)\b.*$", "IS, AIUK"),
     _h("action", r"(?:was (?:sie|du) tun (?:können|kannst)|amnesty fordert)\b.*$", "Germany"),
-    _h("end", r"additional resources\b.*$", "amnestyusa.org"),
+    _h("end", r"additional (?:resources|information)\b.*$", "amnestyusa.org, IS 2019-"),
     _h("end", r"background(?: information)?\b.*$", "IS"),
     _h("end", r"(?:link to previous ua|preferred languages?|appeal deadline)\b.*$", "2017"),
     _h("end", r"please check with (?:your|the)\b.*$", "IS"),
@@ -309,7 +315,7 @@ HEADINGS: tuple[Heading, ...] = (
         r"(?:please send appeals immediately|hintergrund(?:informationen)?|sachlage)\b.*$",
         "IS 1990s, Germany",
     ),
-    _h("end", r"(?:this is the \w+ update|further information:|downloads?\b).*$", "IS"),
+    _h("end", r"(?:further information:|downloads?\b|name and pronouns?\s*:).*$", "IS"),
 )
 
 _SIGN_OFF = re.compile(
@@ -352,7 +358,10 @@ def _sections(lines: list[str]) -> _Sections:
     contact: list[tuple[int, str, str]] = []
     letter: list[tuple[int, str]] = []
     state: str | None = None
+    skip: set[int] = set()
     for i, line in enumerate(lines):
+        if i in skip:
+            continue
         found = headings.get(i)
         if found:
             heading, rest = found
@@ -369,6 +378,10 @@ def _sections(lines: list[str]) -> _Sections:
                 state = "letter"
                 if rest:
                     letter.append((i, rest))
+                else:
+                    addressee = _addressee_before_salutation(lines, i + 1)
+                    contact.extend((k, lines[k], "primary") for k in addressee)
+                    skip.update(addressee)
                 continue
             state = None
             continue
@@ -387,6 +400,19 @@ def _sections(lines: list[str]) -> _Sections:
         contact.sort()
     first = min(headings, default=len(lines))
     return _Sections(headings, contact, letter, first)
+
+
+def _addressee_before_salutation(lines: list[str], start: int) -> list[int]:
+    """IS documents from 2019 on: "TAKE ACTION: WRITE AN APPEAL … MODEL LETTER", then the
+    addressee's block, then "Dear …,": the block's lines."""
+    for k in range(start, min(start + 10, len(lines))):
+        text = lines[k].strip()
+        if _SALUTATION_START.match(text) and len(text) < 120:
+            block = [j for j in range(start, k) if lines[j].strip()]
+            return list(range(start, k)) if block else []
+        if _heading(text):
+            return []
+    return []
 
 
 _INSTRUCTION = re.compile(
@@ -516,14 +542,25 @@ def _title(lines: list[str], draft: UaDraft) -> None:
         text = line.strip()
         if not text or _SKIP_TITLE.match(text) or _DATE_LINE.match(text):
             continue
-        text = re.sub(r"^document\s*[-–—]\s*", "", text, flags=re.I)
+        text = re.sub(r"^document\s*[-–—]\s*|^\[[^\]]*\]\s*", "", text, flags=re.I)
         if _heading(text) or _LABEL_LINE.match(text):
             return
+        # "Further information on EXTRA 19/92 (AMR 41/05/92, 4 February 1992) - Fear of …"
+        text = re.sub(r"^further information on\b.*?\)\s*[-–—]\s*", "", text, flags=re.I)
+        # "EXTRA 19/92     Fear of torture", "FI 103/22-4 Iran: …" (a number before the title)
+        leading = _UA_NUMBER.match(text)
+        if leading and len(text) > leading.end() + 3:
+            text = text[leading.end() :].strip(" :-–")
         bare = _UA_NUMBER.sub("", text)
         bare = re.sub(
-            rf"\b(?:Index|AI Index|Date|Issue Date)\s*:?\s*|{DATE}", " ", bare, flags=re.I
+            rf"\b(?:Index|AI[- ]Index|Date|Datum|Issue Date|UA-Nr)\s*:?\s*|{DATE}"
+            r"|\bCountry\s*:\s*.*$",
+            " ",
+            bare,
+            flags=re.I,
         )
         bare = re.sub(r"\b[A-Z]{3}\s+\d{2}/\d{3,5}/\d{4}\b", " ", bare)
+        bare = re.sub(rf"\b{_ORDINAL}\b", " ", bare, flags=re.I)
         if len(bare.split()) < 2 or _is_only_countries(bare):
             continue  # "UA: 92/11 Index: ASA 17/023/2011 China Date: 03 May 2011"
         if len(text) > 200 or re.search(r"[a-z]\.\s+[A-Z]", text):
@@ -536,7 +573,7 @@ def _title(lines: list[str], draft: UaDraft) -> None:
 
 def _is_only_countries(text: str) -> bool:
     rest = _COUNTRY_RE.sub(" ", text)
-    return not re.search(r"[A-Za-z]{3,}", rest)
+    return not re.search(r"[A-Za-z]{3,}", rest) or bool(_country_of(text.strip()))
 
 
 def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> None:
@@ -701,7 +738,7 @@ def _issued(lines: list[str], draft: UaDraft) -> None:
 
 _LANGUAGE_TRIGGERS = re.compile(
     r"(?:preferred languages?(?: to address targets?)?\s*:|languages?\s*:|"
-    r"\b(?:write|writing|appeals?|letters?|schreiben sie|schreibe|écrivez)\b[^.:]{0,40}?"
+    r"\b(?:write|writing|appeals?|letters?|schreiben sie|schreibe|écrivez)\b(?:[^.:]|\d\.){0,40}?"
     r"\b(?:in|auf)\b)\s*(?P<rest>[^.\n]{0,120})",
     re.I,
 )
@@ -711,7 +748,7 @@ def _languages(lines: list[str], draft: UaDraft) -> None:
     """ "Please write immediately in English, Chinese or your own language" (IS, AIUK),
     "PREFERRED LANGUAGE TO ADDRESS TARGET: Spanish" (2017), "Schreiben Sie in gutem Englisch
     oder auf Deutsch" (Germany): the languages named, in English, without "your own"."""
-    for i, line in enumerate(lines):
+    for i, line in _joined_paragraphs(lines, list(range(len(lines)))):
         for match in _LANGUAGE_TRIGGERS.finditer(line):
             names: list[str] = []
             for word in re.findall(r"[^\W\d_]+", match["rest"]):
@@ -891,25 +928,68 @@ def _people(lines: list[str], sections: _Sections, draft: UaDraft) -> None:
                 entry["role"] = True
             if _in_list_after_role(before):
                 entry["role"] = True
-    chosen: list[tuple[str, dict[str, Any]]] = []
+    clusters: list[tuple[str, dict[str, Any]]] = []  # one per person, the longest name kept
     for name, entry in stats.items():
-        if entry["bad"] or any(_same_person(name, t) for t in target_names):
-            continue
-        if not (entry["role"] or entry["count"] >= 2):
-            continue
-        for k, (other, other_entry) in enumerate(chosen):
+        for k, (other, merged) in enumerate(clusters):
             if _same_person(name, other):
+                merged["count"] += entry["count"]
+                merged["role"] |= entry["role"]
+                merged["bad"] |= entry["bad"]
+                merged["lines"] += entry["lines"]
                 if len(name.split()) > len(other.split()):
-                    chosen[k] = (name, other_entry)
-                other_entry["lines"] += entry["lines"]
+                    clusters[k] = (name, merged)
                 break
         else:
-            chosen.append((name, entry))
+            clusters.append((name, dict(entry, lines=list(entry["lines"]))))
+    chosen = [
+        (name, entry)
+        for name, entry in clusters
+        if not entry["bad"]
+        and not any(_same_person(name, t) for t in target_names)
+        and (entry["role"] or entry["count"] >= 2)
+    ]
+    for name, line_no in _listed_people(lines):
+        if not any(_same_person(name, other) for other, _ in chosen):
+            chosen.append((name, {"lines": [line_no]}))
     draft.people = [name for name, _ in chosen]
     if chosen:
         draft.sources["people"] = _ones(sorted({n - 1 for _, e in chosen for n in e["lines"]}))
     else:
         draft.warnings.append("no people at risk found")
+
+
+_LISTED = re.compile(
+    r"^\s*(?:name(?: and pronouns?)?|names?|person(?:s)? at risk)\s*:\s*(?P<names>.+)$", re.I
+)
+
+
+def _listed_people(lines: list[str]) -> list[tuple[str, int]]:
+    """Names a text lists as such: "NAME AND PRONOUN: Ahmadreza Djalali (he/him)" (IS 2019-),
+    and the IS 1990s-2000s header block "MEXICO:   Tomás Herrera Lozano, aged 34, peasant
+    leader" with one person per indented line after it."""
+    out: list[tuple[str, int]] = []
+    for i, line in enumerate(lines):
+        match = _LISTED.match(line)
+        if match:
+            for part in re.split(r";|\band\b", match["names"]):
+                name = re.sub(r"\s*\(.*", "", part.split(",")[0]).strip()
+                if _name_like(name):
+                    out.append((name, i + 1))
+            continue
+        match = re.match(r"^([A-Z][A-Z .'’()-]{2,40}?)(?::\s+|\s{3,})(?P<first>\S.*)$", line)
+        if not match or not _country_of(match[1].strip()):
+            continue
+        entries = [(match["first"], i)]
+        for k in range(i + 1, min(i + 12, len(lines))):
+            if not lines[k].startswith("  ") or not lines[k].strip():
+                break
+            entries.append((lines[k].strip(), k))
+        for text, k in entries:
+            name = re.sub(r"\s*\((?:m|f)\)|\s*\(.*?\)", "", re.split(r",|\s[-–]\s", text)[0])
+            name = name.strip()
+            if _name_like(name) or (len(name.split()) >= 2 and not ORG_WORDS.search(name)):
+                out.append((name, k + 1))
+    return out
 
 
 def _joined_paragraphs(lines: list[str], wanted: list[int]) -> list[tuple[int, str]]:
@@ -927,10 +1007,21 @@ def _joined_paragraphs(lines: list[str], wanted: list[int]) -> list[tuple[int, s
     return out
 
 
+# Capitalised role nouns that stand before a name ("Die Umweltschützerin Lucía Hernández").
+_ROLE_WORD = re.compile(
+    r"(?:Die|Der|Das|Den|Dem|Des|Ein|Eine|Einen|Herr|Frau|Herrn|"
+    r"\w*(?:aktivist|journalist|verteidiger|schützer|anwalt|anwält|student|blogger|"
+    r"gewerkschafter|künstler|lehrer|ärzt|arzt)(?:in|innen|en)?|Activist|Journalist|Lawyer|"
+    r"Blogger|Student|Defender|Poet|Artist|Writer|Doctor|Teacher)",
+)
+
+
 def _clean_name(text: str) -> str | None:
     text = re.sub(r"(?:’s|'s)$", "", text.strip())
     words = text.split()
-    while words and (words[0].lower() in _NOT_IN_NAMES or _country_of(words[0])):
+    while words and (
+        words[0].lower() in _NOT_IN_NAMES or _country_of(words[0]) or _ROLE_WORD.fullmatch(words[0])
+    ):
         words.pop(0)
     while words and (words[-1].lower() in _NOT_IN_NAMES or _country_of(words[-1])):
         words.pop()
@@ -1149,10 +1240,26 @@ def _block_line(block: _Block, line: str, i: int) -> None:
     if block.address or (t.organisation and (t.name or t.title)):
         block.address.append(line)
         return
-    if _is_address(line) and (t.name or t.organisation):
+    starts_title = _starts_with_title(line)
+    head, _, tail = line.partition(", ")
+    if starts_title and not t.title and not t.name and tail and _name_like(tail):
+        t.title, t.name = head, tail  # "Head of the Judiciary, Gholamhossein Mohseni Ejei"
+        return
+    if (
+        ORG_WORDS.search(line)
+        and not t.organisation
+        and not re.search(r"\d", line)
+        and (t.name or t.title)
+    ):
+        t.organisation = line
+        return
+    if (
+        _is_address(line)
+        and (t.name or t.organisation)
+        and not (starts_title and not t.title and not re.search(r"\d", line))
+    ):
         block.address.append(line)
         return
-    starts_title = _starts_with_title(line)
     if starts_title and not t.title:
         title, name = _split_title(line)
         if name and not t.name and not ORG_WORDS.search(name):
@@ -1171,6 +1278,17 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         t.organisation = line
         return
     block.address.append(line)
+
+
+def _name_like(text: str) -> bool:
+    words = text.split()
+    return (
+        2 <= len(words) <= 5
+        and all(w[0].isupper() for w in words)
+        and not ORG_WORDS.search(text)
+        and not re.search(r"\d", text)
+        and not _country_of(text)
+    )
 
 
 def _split_title(line: str) -> tuple[str | None, str | None]:
@@ -1254,7 +1372,8 @@ def _label(block: _Block, label: str, value: str, i: int, draft: UaDraft) -> Non
     who = t.name or t.organisation or t.title or "a target"
     if key == "salutation" or key == "anrede":
         t.salutation = value.strip().strip("()") or None
-        block.closed = True
+        # "Prime Minister X (Salutation: Your Excellency)": the block's address follows
+        block.closed = not value.rstrip().endswith(")")
         return
     block.contacts = True
     value = value.strip().rstrip(",;")
