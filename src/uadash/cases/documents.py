@@ -92,7 +92,7 @@ def _binary(head: bytes) -> bool:
 
 
 _BLOCKS = (
-    "p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+    "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
     "header", "footer", "blockquote", "pre", "table", "ul", "ol", "dt", "dd", "address", "hr",
 )  # fmt: skip
 
@@ -101,8 +101,12 @@ def _html_text(html: str) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "svg", "nav", "form", "iframe"]):
+    # The page's <title> repeats the heading with the site's name: the body's <h1> is kept.
+    drop = ["head", "script", "style", "noscript", "template", "svg", "nav", "form", "iframe"]
+    for tag in soup(drop):
         tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
     for tag in soup.find_all(_BLOCKS):
         tag.insert_before("\n")
         tag.insert_after("\n")

@@ -217,7 +217,12 @@ def _split_run_on(line: str) -> list[str]:
     line = _BREAK_BEFORE_ALWAYS.sub("\n", line)
     parts: list[str] = []
     for piece in line.split("\n"):
-        if _LABEL_INSIDE.search(piece) and not re.match(r"\s*(Dear|Your|I |We )", piece):
+        columns = re.search(r"\S\s{3,}\S", piece.strip())
+        if (
+            _LABEL_INSIDE.search(piece)
+            and not columns
+            and not re.match(r"\s*(Dear|Your|I |We )", piece)
+        ):
             pieces = _LABEL_INSIDE.split(piece)
             parts.extend(p.rstrip(" ,;") for p in pieces)
         else:
@@ -276,7 +281,7 @@ def _h(kind: str, pattern: str, formats: str) -> Heading:
 
 
 HEADINGS: tuple[Heading, ...] = (
-    _h("contacts", r"contact information\s*:?\s*$", "amnestyusa.org 2019-2024"),
+    _h("contacts", r"contact information\s*(?::\s*|$)", "amnestyusa.org 2019-2024"),
     _h("contacts", r"(?:please\s+)?send\s+appeals?\b[^:]*\bto\s*:\s*", "IS 2000-2018, AIUK"),
     _h("contacts", r"(?:please\s+)?send\s+appeals?\s+to\b\s*:?\s*", "IS, AIUK"),
     _h("contacts", r"appeals?\s+to\s*:\s*", "IS 1990s"),
@@ -624,7 +629,7 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
                 if country := _country_of(match[1]):
                     counted[country] += 1
                     first_line.setdefault(country, i)
-    ranked = [*counted.most_common(2), ("", 0)]
+    ranked = [*counted.most_common(2), ("", 0), ("", 0)]
     if ranked[0][1] > ranked[1][1]:
         best = ranked[0][0]
         draft.country = best
@@ -666,7 +671,8 @@ _DEADLINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("amnestyusa.org 2024-", rf"as soon as possible\s*(?:until|by)\s*:?\s*({DATE})"),
         ("IS, AIUK", rf"send appeals?\s+(?:before|by|until|no later than)\s+(?:the\s+)?({DATE})"),
         ("2017 template", rf"appeal deadline(?: notice)?\s*:?\s*({DATE})"),
-        ("AIUSA, Canada", rf"(?:contact|write to)\b[^.:]{{0,40}}\b(?:by|before|until)\s+({DATE})"),
+        ("AIUSA, Canada",
+         rf"(?:contact|write|send)\b[^.:]{{0,60}}?\b(?:by|before|until)\s+({DATE})"),
         ("any", rf"\bdeadline\s*(?:is|:)?\s*({DATE})"),
         ("Germany", rf"(?:schreiben sie|appelle?)\b[^.]{{0,40}}?\bbis (?:zum\s+)?({DATE})"),
         ("Germany", rf"\bbis (?:zum\s+)?({DATE})"),
@@ -738,7 +744,7 @@ def _issued(lines: list[str], draft: UaDraft) -> None:
 
 _LANGUAGE_TRIGGERS = re.compile(
     r"(?:preferred languages?(?: to address targets?)?\s*:|languages?\s*:|"
-    r"\b(?:write|writing|appeals?|letters?|schreiben sie|schreibe|écrivez)\b(?:[^.:]|\d\.){0,40}?"
+    r"\b(?:write|writing|appeals?|letters?|schreiben sie|schreibe|écrivez)\b(?:[^.:]|\d\.){0,70}?"
     r"\b(?:in|auf)\b)\s*(?P<rest>[^.\n]{0,120})",
     re.I,
 )
@@ -1012,7 +1018,9 @@ _ROLE_WORD = re.compile(
     r"(?:Die|Der|Das|Den|Dem|Des|Ein|Eine|Einen|Herr|Frau|Herrn|"
     r"\w*(?:aktivist|journalist|verteidiger|schützer|anwalt|anwält|student|blogger|"
     r"gewerkschafter|künstler|lehrer|ärzt|arzt)(?:in|innen|en)?|Activist|Journalist|Lawyer|"
-    r"Blogger|Student|Defender|Poet|Artist|Writer|Doctor|Teacher)",
+    r"Blogger|Student|Defender|Poet|Artist|Writer|Doctor|Teacher|Rapper|Musician|Singer|"
+    r"Researcher|Academic|Photographer|Filmmaker|Environmentalist|Unionist|Dissident|"
+    r"Cartoonist|Comedian|Farmer|Worker|Priest|Pastor|Imam|Leader|Activists|Journalists)",
 )
 
 
@@ -1170,6 +1178,10 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
         if block.empty and not block.target.name:
             continue
         target = block.target
+        if target.name:
+            target.name = _without_honorifics(target.name)
+        if not target.name and not target.title and target.organisation:
+            target.name = target.organisation  # "Copies to: Embassy of the Republic of Cuba"
         target.address = "\n".join(block.address) or None
         target.lines = tuple(block.lines)
         draft.targets.append(target)
@@ -1178,6 +1190,20 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
     for n, target in enumerate(draft.targets, 1):
         if not target.name and target.role == "primary":
             draft.warnings.append(f"target {n} ({target.organisation or target.title}): no name")
+
+
+_NAME_HONORIFICS = {
+    "s.", "e.", "s.e.", "h.e.", "his", "her", "excellency", "herrn", "herr", "frau", "mr",
+    "mr.", "mrs", "mrs.", "ms", "ms.", "madame", "monsieur", "señor", "señora", "sr.", "sra.",
+}  # fmt: skip
+
+
+def _without_honorifics(name: str) -> str:
+    """ "S. E. Herrn Francisco José Quiroga", "HIS EXCELLENCY MR LIU XIAOMING": the name."""
+    words = name.split()
+    while len(words) > 2 and words[0].lower().strip(",") in _NAME_HONORIFICS:
+        words.pop(0)
+    return " ".join(words)
 
 
 def _spaced(contact: list[tuple[int, str, str]]) -> bool:
@@ -1231,7 +1257,11 @@ def _starts_new_block(block: _Block, line: str) -> bool:
 
 
 def _block_line(block: _Block, line: str, i: int) -> None:
-    """One unlabelled line of a block: title, name, organisation or postal address."""
+    """One unlabelled line of a block, in this order: a long line is a whole one-line block;
+    after the first postal line, postal lines; a line opening with a title word is the title
+    (and the name, "Ambassador Xie Fang", "Head of the Judiciary, Name"); a line with an
+    organisation word is the organisation; a postal-looking line the address; else the name,
+    then the organisation, then the address."""
     t = block.target
     block.lines.append(i + 1)
     if len(line.split()) > 9 and not block.address and not t.name:
@@ -1240,27 +1270,12 @@ def _block_line(block: _Block, line: str, i: int) -> None:
     if block.address or (t.organisation and (t.name or t.title)):
         block.address.append(line)
         return
-    starts_title = _starts_with_title(line)
-    head, _, tail = line.partition(", ")
-    if starts_title and not t.title and not t.name and tail and _name_like(tail):
-        t.title, t.name = head, tail  # "Head of the Judiciary, Gholamhossein Mohseni Ejei"
-        return
-    if (
-        ORG_WORDS.search(line)
-        and not t.organisation
-        and not re.search(r"\d", line)
-        and (t.name or t.title)
-    ):
-        t.organisation = line
-        return
-    if (
-        _is_address(line)
-        and (t.name or t.organisation)
-        and not (starts_title and not t.title and not re.search(r"\d", line))
-    ):
-        block.address.append(line)
-        return
-    if starts_title and not t.title:
+    has_digits = bool(re.search(r"\d", line))
+    if _starts_with_title(line) and not t.title and not has_digits:
+        head, _, tail = line.partition(", ")
+        if not t.name and tail and _name_like(tail):
+            t.title, t.name = head, tail  # "Head of the Judiciary, Gholamhossein Mohseni Ejei"
+            return
         title, name = _split_title(line)
         if name and not t.name and not ORG_WORDS.search(name):
             t.title, t.name = title, name
@@ -1268,8 +1283,11 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         if not ORG_WORDS.search(line) or re.match(r"^\S+\s+(?:of|for|de|del)\b", line, re.I):
             t.title = line
             return
-    if ORG_WORDS.search(line) and not t.organisation and not (starts_title and not t.title):
+    if ORG_WORDS.search(line) and not t.organisation and not has_digits:
         t.organisation = line
+        return
+    if _is_address(line) and (t.name or t.organisation):
+        block.address.append(line)
         return
     if not t.name and not (block.contacts or _is_address(line)):
         t.name = line
@@ -1289,6 +1307,19 @@ def _name_like(text: str) -> bool:
         and not re.search(r"\d", text)
         and not _country_of(text)
     )
+
+
+def _title_then_name(who: str, organisation: str) -> tuple[str | None, str | None]:
+    """ "Minister of Public Security To Lam, Ministry of Public Security": the name is the
+    capitalised words at the end that the organisation does not share."""
+    org_words = {w.lower() for w in re.findall(r"[\w'’-]+", organisation)}
+    words = who.split()
+    k = len(words)
+    while k > 1 and words[k - 1][0].isupper() and words[k - 1].lower() not in org_words:
+        k -= 1
+    if 1 <= len(words) - k <= 4 and k >= 2:
+        return " ".join(words[:k]), " ".join(words[k:])
+    return who, None
 
 
 def _split_title(line: str) -> tuple[str | None, str | None]:
@@ -1331,9 +1362,28 @@ def _one_line_block(block: _Block, line: str) -> None:
         line = line[: phone.start()].strip(" ,")
     org = ORG_WORDS.search(line)
     who, rest = (line[: org.start()], line[org.start() :]) if org else (line, "")
+    if org and not who.strip():
+        # "Embassy of Belarus in the United States Chargé d'Affaires Pavel Shidlovsky 1619 …":
+        # the organisation first, then the person from the first title word on
+        for word in re.finditer(r"(?<=\s)[A-Z][\w'’-]*", rest):
+            if word[0].lower() in TITLE_WORDS and not re.search(r"\d", rest[: word.start()]):
+                head = rest[: word.start()].strip(" ,")
+                digit = re.search(r"\s\d", rest[word.start() :])
+                end = word.start() + digit.start() if digit else len(rest)
+                t.organisation = head
+                who, rest = rest[word.start() : end], rest[end:]
+                title, name = _split_title(who.strip(" ,"))
+                t.title, t.name = (title, name) if name else (who.strip(" ,"), None)
+                if rest.strip(" ,"):
+                    block.address.append(rest.strip(" ,"))
+                return
     who_words = who.split()
     while who_words and who_words[-1].lower() in _ORG_ADJECTIVES:
         rest = who_words.pop() + " " + rest
+    if who_words and re.search(r"['’]s$", who_words[-1]):  # "Prosecutor General's Office"
+        rest = who_words.pop() + " " + rest
+        while who_words and who_words[-1].lower() in TITLE_WORDS and len(who_words) > 2:
+            rest = who_words.pop() + " " + rest
     who = " ".join(who_words).strip(" ,")
     if not org:
         digit = re.search(r"\d", line)
@@ -1344,6 +1394,8 @@ def _one_line_block(block: _Block, line: str) -> None:
     if _starts_with_title(who):
         title, name = _split_title(who.strip(" ,"))
         t.title, t.name = (title, name) if name else (who.strip(" ,"), None)
+        if not name and org:
+            t.title, t.name = _title_then_name(who.strip(" ,"), rest)
     elif who.strip(" ,"):
         t.name = who.strip(" ,")
     rest = rest.strip(" ,")
@@ -1490,8 +1542,14 @@ def _split_salutations(salutation: str) -> list[str]:
 def _salutations_from_letter(draft: UaDraft) -> None:
     """A target with no "Salutation:" line gets the letter's salutation that names it in full
     ("Dear Director Zhang Rui," for Zhang Rui); none is guessed otherwise."""
+    opening = draft.sources.get("letter_salutations", (0,))[0]
+    lines = draft.text.split("\n")
     for target in draft.targets:
         if target.salutation or not target.name:
+            continue
+        between = lines[max(target.lines, default=0) : opening - 1]
+        if len(draft.letter_salutations) == 1 and target.lines and not "".join(between).strip():
+            target.salutation = draft.letter_salutations[0]  # the model letter's addressee
             continue
         for salutation in draft.letter_salutations:
             if re.search(rf"(?<!\w){re.escape(target.name)}(?!\w)", salutation):
