@@ -512,6 +512,11 @@ def _update(lines: list[str], draft: UaDraft) -> None:
             draft.update = value
             draft.sources["update"] = (i + 1,)
             return
+    if draft.no_further_action:
+        draft.update = 1  # only an update ends an action ("No further action is requested")
+        draft.sources["update"] = draft.sources["no_further_action"]
+        draft.warnings.append("update number not stated; taken as 1, an update that ends the UA")
+        return
     head = "\n".join(lines[:12])
     if draft.ua_number and re.search(
         r"^\s*(?:urgent action\s*:|URGENT ACTION\b|UA\s+\d|EXTRA\s+\d|"
@@ -1160,7 +1165,11 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
                 blocks.append(block)
             _label(block, label["label"], label["value"].strip(), i, draft)
             continue
-        if re.match(r"^(?:\*?note\b|\*|we suggest|since there are|please\b|\[.*\]$)", line, re.I):
+        if re.match(
+            r"^(?:\*?note\b|\*|we suggest|since there are|please\b|\[.*\]$|name\s+address\b)",
+            line,
+            re.I,
+        ):
             continue
         if (
             block is None
@@ -1193,16 +1202,21 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
 
 
 _NAME_HONORIFICS = {
-    "s.", "e.", "s.e.", "h.e.", "his", "her", "excellency", "herrn", "herr", "frau", "mr",
-    "mr.", "mrs", "mrs.", "ms", "ms.", "madame", "monsieur", "señor", "señora", "sr.", "sra.",
+    "s.", "e.", "s.e.", "h.e.", "his", "her", "excellency", "majesty", "highness", "royal",
+    "herrn", "herr", "frau", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "madame", "monsieur",
+    "señor", "señora", "sr.", "sra.",
 }  # fmt: skip
 
 
 def _without_honorifics(name: str) -> str:
     """ "S. E. Herrn Francisco José Quiroga", "HIS EXCELLENCY MR LIU XIAOMING": the name."""
     words = name.split()
+    stripped = False
     while len(words) > 2 and words[0].lower().strip(",") in _NAME_HONORIFICS:
         words.pop(0)
+        stripped = True
+    if stripped and len(words) > 3 and words[0].lower() in TITLE_WORDS:
+        words.pop(0)  # "His Majesty King Salman bin Abdul Aziz Al Saud"
     return " ".join(words)
 
 
@@ -1253,7 +1267,13 @@ def _starts_new_block(block: _Block, line: str) -> bool:
         return True
     if block.address and _ends_with_country(block.address[-1]):
         return True
-    return bool(block.address and _starts_with_title(line) and not _is_address(line))
+    first = line.split()[0].lower().strip(",") if line.split() else ""
+    return bool(
+        block.address
+        and first in TITLE_WORDS
+        and not _is_address(line)
+        and not ORG_WORDS.search(line)
+    )
 
 
 def _block_line(block: _Block, line: str, i: int) -> None:
@@ -1280,7 +1300,7 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         if name and not t.name and not ORG_WORDS.search(name):
             t.title, t.name = title, name
             return
-        if not ORG_WORDS.search(line) or re.match(r"^\S+\s+(?:of|for|de|del)\b", line, re.I):
+        if not ORG_WORDS.search(line) or re.match(r"^\S+(?:,|\s+(?:of|for|de|del)\b)", line, re.I):
             t.title = line
             return
     if ORG_WORDS.search(line) and not t.organisation and not has_digits:
@@ -1574,12 +1594,12 @@ def read_ua(text: str) -> UaDraft:
         return draft
     sections = _sections(lines)
     _ua_number(lines, draft)
+    _no_further_action(lines, draft)
     _update(lines, draft)
     _title(lines, draft)
     _deadline(lines, draft)
     _issued(lines, draft)
     _languages(lines, draft)
-    _no_further_action(lines, draft)
     _outcome(lines, draft)
     _summary(lines, sections, draft)
     _targets(sections, draft)
