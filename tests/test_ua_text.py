@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from uadash.cases.documents import MAX_BYTES, DocumentError, document_text
 from uadash.cases.uatext import JSON_KEYS, TARGET_JSON_KEYS, UaDraft, read_ua
@@ -346,3 +348,31 @@ def test_parse_ua_refuses_a_bad_file_in_one_line(tmp_path: Path, what: str) -> N
     assert run.stdout == ""
     assert run.stderr.count("\n") == 1 and run.stderr.startswith("uadash: ")
     assert "Traceback" not in run.stderr
+
+
+def test_a_text_far_longer_than_a_ua_is_refused() -> None:
+    long_text = ("UA 44/22 " + "word " * 250_000).encode()
+    assert len(long_text) < MAX_BYTES
+    with pytest.raises(DocumentError, match="far more than a UA holds"):
+        document_text(long_text, "long.txt")
+
+
+_PIECES = [
+    "UA 44/22", "Salutation: Dear Minister", "Email: [email protected]", "CC:", "sample letter:",
+    "Dear President,", "Yours sincerely,", "PLEASE SEND APPEALS BEFORE 18 OCTOBER 2018 TO:",
+    "Ambassador Xie Fang", "No. 5 Road,", "People’s Republic of China", "\n", "\n\n", " / ",
+    "MEXICO:   ", "Further information on", "Fax: +1 2", "Twitter: @x", "(", ")", "Write to:",
+    "activist Wang Jianbing was", "This action has no end date.", "And copy:", ",", "     ",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=12)), max_size=40))
+def test_the_reader_reads_any_text_without_failing(pieces: list[str]) -> None:
+    got = read_ua("".join(pieces))
+    data = got.to_json()
+    assert tuple(data) == JSON_KEYS
+    json.dumps(data)
+    lines = got.text.split("\n")
+    for numbers in got.sources.values():
+        assert all(1 <= n <= len(lines) for n in numbers)

@@ -21,9 +21,10 @@ import io
 import re
 from pathlib import PurePath
 
-__all__ = ["MAX_BYTES", "DocumentError", "document_text", "looks_like_ua"]
+__all__ = ["MAX_BYTES", "MAX_CHARS", "DocumentError", "document_text", "looks_like_ua"]
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a UA is a few pages; anything bigger is refused
+MAX_CHARS = 1_000_000  # a UA's text is some 10,000 characters; a million is no UA
 
 
 class DocumentError(ValueError):
@@ -67,6 +68,11 @@ def document_text(data: bytes, filename: str) -> str:
         text = _decode(data, name)
     if not text.strip():
         raise DocumentError(f"{name}: the file holds no text")
+    if len(text) > MAX_CHARS:
+        raise DocumentError(
+            f"{name}: {len(text):,} characters of text is far more than a UA holds "
+            f"(the limit is {MAX_CHARS:,}); nothing was read"
+        )
     if not looks_like_ua(text):
         raise DocumentError(
             f"{name}: not an Urgent Action (no UA number and none of the words a UA uses, "

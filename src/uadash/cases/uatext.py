@@ -929,7 +929,9 @@ def _people(lines: list[str], sections: _Sections, draft: UaDraft) -> None:
             name = _clean_name(match[0])
             if not name:
                 continue
-            before, after = line[: match.start()], line[match.end() :]
+            # only the words near the name count (and keep long paragraphs linear)
+            before = line[max(0, match.start() - 200) : match.start()]
+            after = line[match.end() : match.end() + 60]
             entry = stats.setdefault(name, {"count": 0, "role": False, "bad": False, "lines": []})
             entry["count"] += 1
             entry["lines"].append(i + 1)
