@@ -197,7 +197,7 @@ TITLE_WORDS = {
         Generalstaatsanwältin Ministerin Presidente Ministro Ministra Fiscal Embajador
         Embajadora Procureur Ministre Chargé Consul Senator Governor-General Lieutenant Major
         Sheriff Chargé d'Affaires Regional Provincial State National Attorney-General Ombudsman
-        Ombudsperson Registrar Leader Viceroy Monarch Lord
+        Ombudsperson Registrar Viceroy Monarch Lord
         """.split()  # noqa: SIM905
 }
 HONORIFICS = {

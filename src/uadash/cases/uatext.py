@@ -548,10 +548,21 @@ def _title(lines: list[str], draft: UaDraft) -> None:
             draft.title = match[1].strip()
             draft.sources["title"] = (i + 1,)
             return
-    for i, line in enumerate(lines[:15]):
+    # a repost (mailing list, blog) quotes the UA below its own lines: from "URGENT ACTION" on
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines[:40])
+            if re.fullmatch(r"\s*urgent action\s*", line, re.I)
+        ),
+        0,
+    )
+    for i, line in enumerate(lines[start : start + 15], start):
         text = line.strip()
         if not text or _SKIP_TITLE.match(text) or _DATE_LINE.match(text):
             continue
+        if re.match(r"^(?:from|to|sent|date|subject|reply-to|cc)\s*:", text, re.I):
+            continue  # e-mail headers
         text = re.sub(r"^document\s*[-–—]\s*|^\[[^\]]*\]\s*", "", text, flags=re.I)
         if _heading(text) or _LABEL_LINE.match(text):
             return
@@ -561,6 +572,9 @@ def _title(lines: list[str], draft: UaDraft) -> None:
         leading = _UA_NUMBER.match(text)
         if leading and len(text) > leading.end() + 3:
             text = text[leading.end() :].strip(" :-–")
+            text = re.sub(
+                rf"\s{{2,}}{DATE}\s*$", "", text, flags=re.I
+            )  # "… Fear of torture  12 July 1991"
         bare = _UA_NUMBER.sub("", text)
         bare = re.sub(
             rf"\b(?:Index|AI[- ]Index|Date|Datum|Issue Date|UA-Nr)\s*:?\s*|{DATE}"
@@ -1191,8 +1205,10 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
         target = block.target
         if target.name:
             target.name = _without_honorifics(target.name)
-        if not target.name and not target.title and target.organisation:
-            target.name = target.organisation  # "Copies to: Embassy of the Republic of Cuba"
+        if not target.name and target.organisation:
+            # "Copies to: Embassy of the Republic of Cuba", "Director / Shenyang No.1 Detention
+            # Centre": the office is whom the letter goes to
+            target.name = target.organisation
         target.address = "\n".join(block.address) or None
         target.lines = tuple(block.lines)
         draft.targets.append(target)
