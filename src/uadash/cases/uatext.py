@@ -628,6 +628,7 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
                         draft.sources["country"] = draft.sources.get("title", ())
                     return
     votes: Counter[str] = Counter()
+    voted_lines: dict[str, list[int]] = {}
     for target in targets:
         if target.role != "primary" or not target.address:
             continue
@@ -637,8 +638,11 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
         for match in _COUNTRY_RE.finditer(last):
             if country := _country_of(match[1]):
                 votes[country] += 1
+                found_in = [n for n in target.lines if match[1] in lines[n - 1]]
+                voted_lines.setdefault(country, []).extend(found_in[-1:])
     if votes:
         draft.country = votes.most_common(1)[0][0]
+        draft.sources["country"] = tuple(sorted(set(voted_lines[draft.country])))
         return
     counted: Counter[str] = Counter()
     first_line: dict[str, int] = {}
