@@ -334,10 +334,12 @@ def test_parse_ua_without_json_prints_a_readable_summary(tmp_path: Path) -> None
     assert not (tmp_path / "never.db").exists()
 
 
-@pytest.mark.parametrize("what", ["missing", "binary", "empty", "not a UA"])
+@pytest.mark.parametrize("what", ["missing", "binary", "empty", "not a UA", "broken PDF"])
 def test_parse_ua_refuses_a_bad_file_in_one_line(tmp_path: Path, what: str) -> None:
-    path = tmp_path / "input.txt"
-    if what == "binary":
+    path = tmp_path / ("input.pdf" if what == "broken PDF" else "input.txt")
+    if what == "broken PDF":
+        path.write_bytes(b"%PDF-1.4 nonsense")
+    elif what == "binary":
         path.write_bytes(bytes(range(256)) * 10)
     elif what == "empty":
         path.write_bytes(b"")
