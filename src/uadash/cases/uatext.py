@@ -169,11 +169,14 @@ _BREAK_BEFORE_IN_LONG = re.compile(
     r"|Yours sincerely|Sincerely,|Yours faithfully|Respectfully,|Mit freundlichen Grüßen"
     r"|Briefvorschlag|PREFERRED LANGUAGE|APPEAL DEADLINE|Click here to let us know"
     r"|Write a letter in your own words|Share:|URGENT ACTION\s|NAME AND PRONOUNS?:"
-    r"|ADDITIONAL INFORMATION|LINK TO PREVIOUS UA|Dear\s|[•●◼▪]\s))"
+    r"|ADDITIONAL INFORMATION|LINK TO PREVIOUS UA|PUBLICATION DATE:|URGENT ACTION TYPE AND"
+    r"|INDEX NUMBER:|URGENT ACTION SUMMARY:|URGENT ACTION LETTER:|TARGET[’']S CONTACT"
+    r"|BACKGROUND INFORMATION|\[Sections to add|Further information on|Dear\s|[•●◼▪]\s))"
 )
 # "… 44.22 UA: China Second 44.22" but not "Second UA: 31/20" (the ordinal stays with it)
 _BREAK_BEFORE_UA = re.compile(
-    r"(?<=\S)(?<!First)(?<!Second)(?<!Third)(?<!Fourth)(?<!Fifth)(?<!Sixth)\s+"
+    r"(?<=\S)(?<!First)(?<!Second)(?<!Third)(?<!Fourth)(?<!Fifth)(?<!Sixth)(?<!PREVIOUS)"
+    r"(?<!information on)\s+"
     r"(?=(?:(?:First|Second|Third|Fourth|Fifth|Sixth)\s+)?UA:\s)"
 )
 # a heading in capitals run into the sentence after it: "… FOR A YEAR Photojournalist Hassan"
@@ -225,6 +228,7 @@ def _split_run_on(line: str) -> list[str]:
         line = _BREAK_BEFORE_IN_LONG.sub("\n", line)
         line = _BREAK_BEFORE_UA.sub("\n", line)
         line = _AFTER_CAPITALS.sub("\\1\n", line)
+        line = _BREAK_AFTER_IN_LONG.sub("\n", line)
     line = _BREAK_BEFORE_ALWAYS.sub("\n", line)
     parts: list[str] = []
     for piece in line.split("\n"):
@@ -235,13 +239,44 @@ def _split_run_on(line: str) -> list[str]:
             and not re.match(r"\s*(Dear|Your|I |We )", piece)
         ):
             pieces = _LABEL_INSIDE.split(piece)
-            parts.extend(p.rstrip(" ,;") for p in pieces)
+            for p in pieces:
+                parts.extend(_split_label_tail(p.rstrip(" ,;")))
         else:
             parts.append(piece)
     result: list[str] = []
     for part in parts:
         result.extend(_split_salutation(part))
     return result
+
+
+# In a flattened page, the text after a boilerplate sentence or a block's last postal line
+# (a country) starts a line: "… trying to help. Crown Prince …", "… Republic of China Zhang Jian".
+_BREAK_AFTER_IN_LONG = re.compile(
+    r"(?<=the people we are trying to help\.)\s+|(?<=you are focusing on\.)\s+"
+    r"|(?<=Republic of China)\s+(?=[A-Z])"
+)
+
+
+def _split_label_tail(piece: str) -> list[str]:
+    """ "Twitter: @a @b Embassy of Bahrain …" (flattened): the text after the handles, e-mail
+    addresses or phone number is the next line."""
+    match = _LABEL_LINE.match(piece)
+    if not match:
+        return [piece]
+    label, value = match["label"].lower(), match["value"]
+    handles = r"(?:@[\w.]+[\s,;]*)+"
+    emails = r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;]*)+|\[email[^\]]*\]\s*"
+    number = r"\+?\(?\d[\d\s()./-]{5,}\d\)?"
+    patterns = {
+        "twitter": handles, "facebook": handles, "instagram": handles,
+        "email": emails, "e-mail": emails, "phone": number, "tel": number, "fax": number,
+    }  # fmt: skip
+    pattern = patterns.get(label)
+    head = re.match(pattern, value) if pattern else None
+    tail = value[head.end() :].strip() if head else ""
+    if head and re.match(r"[A-Z][\w'’-]*\s+\S", tail):
+        return [piece[: match.start("value") + head.end()].rstrip(" ,;"), tail]
+    return [piece]
 
 
 _SALUTATION_START = re.compile(
@@ -297,7 +332,11 @@ HEADINGS: tuple[Heading, ...] = (
     _h("contacts", r"(?:please\s+)?send\s+appeals?\s+to\b\s*:?\s*", "IS, AIUK"),
     _h("contacts", r"appeals?\s+to\s*:\s*", "IS 1990s"),
     _h("contacts", r"write\s+to\s*:\s*", "Canada, Ireland, UK"),
-    _h("contacts", r"target[’']?s contact details\b.*$", "IS 2017 template"),
+    _h(
+        "contacts",
+        r"target[’']?s contact details(?:\s*&\s*[“\"]?copies to[”\"]?)?\s*",
+        "IS 2017 template",
+    ),
     _h("contacts", r"contact (?:these|this|the following)\b[^:]*?\bofficials?\b.*?:\s*", "AIUSA"),
     _h(
         "contacts",
@@ -1191,6 +1230,8 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
             block = None
         previous_role = role
         line = re.sub(r"^(?:\d{1,2}[.)]|[a-z]\)|[-•*])\s+", "", line)
+        if not re.search(r"[^\W\d_]", line):
+            continue  # a page number, a rule
         generic = _GENERIC_CC.match(line)
         if generic:
             if role == "cc" or re.search(r"cop(?:y|ies)", line, re.I):
@@ -1200,7 +1241,7 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
                 block.target.name = generic[1]
                 block.lines.append(i + 1)
                 blocks.append(block)
-                if not rest:
+                if not re.search(r"[^\W\d_]", rest):
                     continue
                 block = _Block("cc")
                 blocks.append(block)
@@ -1386,9 +1427,14 @@ def _title_then_name(who: str, organisation: str) -> tuple[str | None, str | Non
     org_words = {w.lower() for w in re.findall(r"[\w'’-]+", organisation)}
     words = who.split()
     k = len(words)
-    while k > 1 and words[k - 1][0].isupper() and words[k - 1].lower() not in org_words:
+    while (
+        k > 1
+        and (words[k - 1][0].isupper() or words[k - 1] in ("bin", "al", "de", "ibn"))
+        and words[k - 1].lower() not in org_words
+        and words[k - 1].lower() not in TITLE_WORDS
+    ):
         k -= 1
-    if 1 <= len(words) - k <= 4 and k >= 2:
+    if 1 <= len(words) - k <= 6 and k >= 1:
         return " ".join(words[:k]), " ".join(words[k:])
     return who, None
 
@@ -1434,6 +1480,8 @@ def _one_line_block(block: _Block, line: str) -> None:
         line = line[: phone.start()].strip(" ,")
     org = ORG_WORDS.search(line)
     who, rest = (line[: org.start()], line[org.start() :]) if org else (line, "")
+    if org and (len(who.split()) == 1 or _country_of(who.strip())):
+        who, rest = "", line  # "Chinese Embassy in the United States Ambassador Xie Fang …"
     if org and not who.strip():
         # "Embassy of Belarus in the United States Chargé d'Affaires Pavel Shidlovsky 1619 …":
         # the organisation first, then the person from the first title word on
