@@ -583,7 +583,8 @@ def _update(lines: list[str], draft: UaDraft) -> None:
 
 
 _SKIP_TITLE = re.compile(
-    r"^\s*(?:[-•*]\s*)?(?:urgent action|urgent actions|share:?|menu|skip to content|home|"
+    r"^\s*(?:[-•*]\s*)?(?:urgent action|urgent actions|share:?|menu|skip to (?:main )?content|"
+    r"home|donate|search|"
     r"\d{1,3}|external\b.*|public\b.*|ai index:.*|index:.*|distr:.*|amnesty international\b.*|"
     r"document\s*$)\s*$",
     re.I,
