@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
                 ("empty shell", str(shell), {}, "h1"),
                 ("overview", "app.py", {"UADASH_DATABASE_URL": url}, CHART),
             ]:
-                times = measure(browser, script, env, selector, warm=options.warm)
+                shot = options.screenshot if name == "overview" and run == 0 else None
+                times = measure(browser, script, env, selector, warm=options.warm, screenshot=shot)
                 for key, values in times.items():
                     results[name].setdefault(key, []).extend(values)
                 print(f"run {run + 1}, {name}: {times}", file=sys.stderr)
@@ -81,11 +82,18 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database-url")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--warm", type=int, default=3)
+    parser.add_argument("--screenshot", type=Path, help="save the overview here (first run)")
     return parser.parse_args(argv)
 
 
 def measure(
-    browser: Any, script: str, env: dict[str, str], selector: str, *, warm: int
+    browser: Any,
+    script: str,
+    env: dict[str, str],
+    selector: str,
+    *,
+    warm: int,
+    screenshot: Path | None = None,
 ) -> dict[str, list[float]]:
     import os
     import subprocess
@@ -109,18 +117,25 @@ def measure(
         times: dict[str, list[float]] = {"after start": [], "warm": []}
         started = perf_counter()
         page.goto(base)
-        page.wait_for_selector(selector, state="visible", timeout=120_000)
+        page.wait_for_selector(selector, state="visible", timeout=300_000)
         times["after start"].append(perf_counter() - started)
         for _ in range(warm):
             started = perf_counter()
             page.goto(base)
             page.wait_for_selector(selector, state="visible", timeout=120_000)
             times["warm"].append(perf_counter() - started)
+        if screenshot:
+            page.wait_for_timeout(2000)  # let Vega finish drawing
+            page.screenshot(path=str(screenshot), full_page=True)
         context.close()
         return times
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 if __name__ == "__main__":
