@@ -237,6 +237,24 @@ def test_demo_actions_replaces_the_demo_reports(uadash: Uadash, sqlite_url: str)
         assert rollup_reports(sqlite_url) == 3000  # the rollup lost the old ones too
 
 
+def test_demo_actions_with_cases_generates_a_section_then_its_reports(
+    uadash: Uadash, sqlite_url: str
+) -> None:
+    assert uadash("load-cases", str(CASES_DIR)).code == 0
+    files = count(sqlite_url, Case)
+    run = uadash("demo-actions", "--cases", "40", "--years", "1", "--reports", "2000")
+    assert run.code == 0, run.err
+    assert "Generated 40 demo cases" in run.out and "(replacing 0)" in run.out
+    assert count(sqlite_url, Case) == files + 40
+    assert count(sqlite_url, ActionReport) == 2000
+    again = uadash("demo-actions", "--cases", "0", "--reports", "100")
+    assert again.code == 0, again.err
+    assert "Generated 0 demo cases" in again.out and "(replacing 40)" in again.out
+    assert count(sqlite_url, Case) == files
+    bad = uadash("demo-actions", "--cases", "-1")
+    assert bad.code != 0 and "--cases must be 0 or more" in bad.err
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [("0", "'0' must be at least 1"), ("-5", "'-5' must be at least 1"),
