@@ -103,7 +103,7 @@ def test_a_broken_field_is_refused_naming_it_and_nothing_is_saved(
 def test_targets_are_changed_added_moved_and_removed_in_one_save(engine: Engine) -> None:
     case = add_case(engine, "7.26", targets=["Judge A", "Minister B", "Embassy C"])
     before = stored(engine, case.id)
-    a, b, c = before.targets
+    a, _b, c = before.targets
     rows = [
         {**c.values(), "target_id": c.target_id},
         {**a.values(), "target_id": a.target_id, "email": "judge@example.org"},
@@ -131,7 +131,7 @@ def test_targets_are_changed_added_moved_and_removed_in_one_save(engine: Engine)
 
 def test_a_target_with_reports_is_retired_and_keeps_its_totals(engine: Engine) -> None:
     case = add_case(engine, "8.26", targets=["Judge A", "Minister B"])
-    judge, minister = (target.id for target in case.targets)
+    _judge, minister = (target.id for target in case.targets)
     add_reports(engine, [(case.id, minister, "letter", 4, date(2026, 3, 2))])
     before = stored(engine, case.id)
 
