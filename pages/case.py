@@ -9,6 +9,7 @@ from uadash.ui.downloads import chart_with_downloads
 from uadash.ui.filters import bucket_picker, period_picker
 from uadash.ui.history import history_table
 from uadash.ui.pickers import case_picker
+from uadash.ui.text import md, show
 from uadash.wording import long_date, number
 
 engine = session.engine()
@@ -19,24 +20,24 @@ if case is None:
     st.stop()
 ref = queries.case_ref(case.ua_number, case.update_number)
 
-st.title(case.title)
-people = ", ".join(p["name"] for p in case.people_at_risk) or "not named"
+st.title(md(case.title))
+people = ", ".join(str(p["name"]) for p in case.people_at_risk) or "not named"
 facts = [case.label, case.country, f"People at risk: {people}"]
 if case.issued:
     facts.append(f"Issued {long_date(case.issued)}")
-st.markdown(" · ".join(facts))
+st.markdown(md(" · ".join(facts)))
 badges = status_badges(
     case.status.value, case.outcome.value if case.outcome else None, case.deadline, today=today
 )
 deadline = f"Deadline {long_date(case.deadline)}" if case.deadline else "No deadline"
 st.markdown(f"{badges} &nbsp; {deadline}")
 if case.deadline_note:
-    st.caption(case.deadline_note)
+    st.caption(md(case.deadline_note))
 if case.is_demo:
     st.info("This is an invented **demo** case.", icon=":material/science:")
 if case.summary:
     with st.expander("Summary"):
-        st.write(case.summary)
+        show(case.summary)
 st.page_link(
     "pages/letters.py",
     label="Preview the letter for each target",
@@ -138,7 +139,7 @@ st.dataframe(
 )
 for target in case.targets:
     if target.note:
-        st.caption(f"{target.name}: {target.note}")
+        st.caption(md(f"{target.name}: {target.note}"))
 
 st.subheader("History")
 history_table(case.id, key="case-history")

@@ -21,6 +21,7 @@ from uadash.cases.edits import CaseEdit, CaseState, ConflictError, EditRefused
 from uadash.ui import session
 from uadash.ui.history import history_table
 from uadash.ui.pickers import case_picker
+from uadash.ui.text import md
 from uadash.vocab import OUTCOME_LABELS, STATUS_LABELS, CaseStatus, Outcome
 
 Origin = Literal["form", "table"]
@@ -79,15 +80,15 @@ def last_save(*, actor: Actor) -> None:
     if outcome.saved:
         st.session_state.pop(LAST_SAVE)
         if len(outcome.saved) == 1:
-            text = f"Saved {outcome.saved[0]}."
+            text = f"Saved {md(outcome.saved[0], inline=True)}."
         else:
             text = f"Saved {len(outcome.saved)} cases:\n" + "\n".join(
-                f"- {line}" for line in outcome.saved
+                f"- {md(line, inline=True)}" for line in outcome.saved
             )
         st.success(text, icon=":material/check_circle:")
     elif outcome.problems:
         st.session_state.pop(LAST_SAVE)
-        lines = "\n".join(f"- {problem}" for problem in outcome.problems)
+        lines = "\n".join(f"- {md(problem, inline=True)}" for problem in outcome.problems)
         st.error(f"Nothing was saved:\n{lines}", icon=":material/block:")
     elif outcome.conflict is not None:
         _conflict(outcome, outcome.conflict, actor=actor)
@@ -104,7 +105,7 @@ def _conflict(outcome: LastSave, error: ConflictError, *, actor: Actor) -> None:
         for conflict in conflicts:
             if len(conflicts) > 1:
                 st.markdown(f"**{conflict.headline}.**")
-            st.markdown(conflict.now)
+            st.markdown(md(conflict.now))
             if conflict.changes:
                 changes = pd.DataFrame(
                     {
@@ -116,7 +117,7 @@ def _conflict(outcome: LastSave, error: ConflictError, *, actor: Actor) -> None:
                 )
                 st.dataframe(changes, hide_index=True)
             mine = "; ".join(_describe_edit(conflict.edit)) or "nothing"
-            st.caption(f"Your change: {mine}.")
+            st.caption(md(f"Your change: {mine}."))
         reapply, discard = st.columns(2, width=520)
         if reapply.button("Re-apply my changes", type="primary", key="edit-reapply"):
             st.session_state.pop(LAST_SAVE)

@@ -7,6 +7,7 @@ import streamlit as st
 from uadash import queries
 from uadash.database import Engine
 from uadash.queries import Case, Target
+from uadash.ui.text import md
 from uadash.vocab import TargetRole
 
 PICKER_KEY = "case-picker"
@@ -27,7 +28,7 @@ def case_picker(engine: Engine, *, label: str = "Case") -> Case | None:
     if wanted:
         found = queries.find_case(engine, wanted)
         if found is None:
-            st.warning(f"There is no case “{wanted}”. Choose one below.")
+            st.warning(f"There is no case “{md(wanted, inline=True)}”. Choose one below.")
         else:
             st.session_state[PICKER_KEY] = queries.case_ref(found.ua_number, found.update_number)
     if st.session_state.get(PICKER_KEY) not in labels:
@@ -53,7 +54,7 @@ def target_picker(case: Case, *, key: str) -> Target | None:
     chosen = st.radio(
         "Target",
         list(by_id),
-        format_func=lambda i: _target_label(by_id[i]),
+        format_func=lambda i: md(_target_label(by_id[i])),  # radio labels are Markdown
         key=f"{key}-target-{case.id}",
     )
     return by_id[chosen]
