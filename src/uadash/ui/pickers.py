@@ -47,10 +47,11 @@ def _to_url() -> None:
 
 def target_picker(case: Case, *, key: str) -> Target | None:
     """One of the case's targets, primary targets first as in the case file."""
-    if not case.targets:
+    current = [target for target in case.targets if target.retired_at is None]
+    if not current:
         st.warning(f"{case.label} has no targets on file.")
         return None
-    by_id = {target.id: target for target in case.targets}
+    by_id = {target.id: target for target in current}
     chosen = st.radio(
         "Target",
         list(by_id),
