@@ -123,7 +123,7 @@ def _source(draft: Draft, *names: str) -> None:
         st.caption("Not in the text")
         return
     first = draft.lines[lines[0] - 1].strip() if 0 < lines[0] <= len(draft.lines) else ""
-    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}–{lines[-1]}"
+    where = _lines_text(lines)
     quoted = first if len(first) <= 80 else first[:79] + "…"
     st.caption(md(f"{where}: “{quoted}”", inline=True))
 
@@ -199,6 +199,7 @@ def _targets(draft: Draft) -> tuple[TargetSpec, ...]:
                 "phone": target.phone,
                 "fax": target.fax,
                 "social_handle": target.social_handle,
+                "note": target.note,
             }
             for position, target in enumerate(draft.case.targets)
         ],
@@ -214,6 +215,7 @@ def _targets(draft: Draft) -> tuple[TargetSpec, ...]:
             "phone",
             "fax",
             "social_handle",
+            "note",
         ],
     )
     edited = st.data_editor(
@@ -237,7 +239,15 @@ def _targets(draft: Draft) -> tuple[TargetSpec, ...]:
             "phone": "Phone",
             "fax": "Fax",
             "social_handle": "Social",
+            "note": st.column_config.TextColumn("Note", help="For staff: anything to know"),
         },
+    )
+    found = [
+        f"{target.name or f'target {n + 1}'}: {_lines_text(draft.sources.get(f'targets.{n}', ()))}"
+        for n, target in enumerate(draft.case.targets)
+    ]
+    st.caption(
+        md("From the text: " + "; ".join(found), inline=True) if found else "No targets in the text"
     )
     records: list[dict[str, Any]] = [
         {str(name): value for name, value in row.items()} for row in edited.to_dict("records")
@@ -263,6 +273,7 @@ def _targets(draft: Draft) -> tuple[TargetSpec, ...]:
             social_handle=_text(row.get("social_handle")),
             salutation=_text(row.get("salutation")),
             role=TargetRole.cc if row.get("role") == "cc" else TargetRole.primary,
+            note=_text(row.get("note")),
         )
         for _, row in rows
         if _text(row.get("name")) or any(_text(v) for k, v in row.items() if k != "order")
@@ -303,6 +314,12 @@ def _case(draft: Draft, targets: tuple[TargetSpec, ...]) -> NewCase:
         language=str(value("language") or "en").strip(),
         source_text=draft.case.source_text,
     )
+
+
+def _lines_text(lines: tuple[int, ...]) -> str:
+    if not lines:
+        return "not in the text"
+    return f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}–{lines[-1]}"
 
 
 def _text(value: Any) -> str | None:
