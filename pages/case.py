@@ -10,6 +10,7 @@ from uadash.ui.filters import bucket_picker, period_picker
 from uadash.ui.history import history_table
 from uadash.ui.pickers import case_picker
 from uadash.ui.text import md, show
+from uadash.ui.timeline import superseded_mark, updates_timeline
 from uadash.wording import long_date, number
 
 engine = session.engine()
@@ -33,6 +34,7 @@ deadline = f"Deadline {long_date(case.deadline)}" if case.deadline else "No dead
 st.markdown(f"{badges} &nbsp; {deadline}")
 if case.deadline_note:
     st.caption(md(case.deadline_note))
+superseded_mark(engine, case)
 if case.is_demo:
     st.info("This is an invented **demo** case.", icon=":material/science:")
 if case.summary:
@@ -55,7 +57,9 @@ columns[0].metric("Actions reported, all time", number(everything), border=True)
 columns[1].metric(
     f"From {long_date(period.start)} to {long_date(period.end)}", number(in_period), border=True
 )
-columns[2].metric("Targets", len(case.targets), border=True)
+columns[2].metric(
+    "Targets", sum(1 for target in case.targets if target.retired_at is None), border=True
+)
 
 if not everything:
     st.write("No actions have been reported for this case yet.")
@@ -140,6 +144,9 @@ st.dataframe(
 for target in case.targets:
     if target.note:
         st.caption(md(f"{target.name}: {target.note}"))
+
+st.subheader("Updates of this UA")
+updates_timeline(engine, case)
 
 st.subheader("History")
 history_table(case.id, key="case-history")

@@ -136,6 +136,14 @@ def _describe_edit(edit: CaseEdit) -> list[str]:
 
 
 def _shown(name: str, value: object) -> str:
+    if name == "targets" and isinstance(value, tuple):
+        return f"{len(value)} target change{'s' if len(value) != 1 else ''}"
+    if isinstance(value, tuple):
+        return ", ".join(
+            str(item.get("name") if isinstance(item, dict) else item) for item in value
+        )
+    if isinstance(value, str) and len(value) > 60:
+        return value[:59] + "…"
     if value is None:
         return "no end date" if name == "deadline" else "none"
     if isinstance(value, CaseStatus):
@@ -148,17 +156,18 @@ def _shown(name: str, value: object) -> str:
 # --- one case ----------------------------------------------------------------------------------
 
 
-def case_form(*, actor: Actor, today: date) -> None:
-    """Pick a case, change its fields in a form, save with a note."""
+def case_form(*, actor: Actor, today: date) -> CaseState | None:
+    """Pick a case, change its status fields in a form, save with a note; returns the case
+    as the editor loaded it (None when there is none), for the rest of its fields."""
     engine = session.engine()
     case = case_picker(engine)
     if case is None:
-        return
+        return None
     base: CaseState | None = st.session_state.get(FORM_BASE)
     if base is None or base.case_id != case.id:
         base = case_edits.case_state(engine, case.id)
         if base is None:
-            return
+            return None
         st.session_state[FORM_BASE] = base
     suffix = f"{base.case_id}-{base.version}"  # fresh widgets for a fresh snapshot
 
@@ -223,6 +232,7 @@ def case_form(*, actor: Actor, today: date) -> None:
             save([edit], actor=actor, origin="form")
     with st.expander("History of this case"):
         history_table(base.case_id, key=f"edit-history-{base.case_id}")
+    return base
 
 
 # --- several cases ------------------------------------------------------------------------------
