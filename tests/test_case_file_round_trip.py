@@ -102,3 +102,21 @@ def test_a_changed_file_that_touches_only_fields_the_app_left_alone_loads(
     after = stored_case(engine, "44.22", 2)
     assert report.updated == ["UA 44.22 (update 2)"]
     assert (after.title, after.country) == ("Retitled in the app", "PRC")
+
+
+def test_a_loaded_file_of_a_later_update_supersedes_the_earlier_one(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load(engine, SEED_FILE)
+    later = tmp_path / "third.yaml"
+    later.write_text(
+        SEED_FILE.read_text(encoding="utf-8").replace("update: 2", "update: 3"), encoding="utf-8"
+    )
+    load(engine, later)
+    from uadash.cases import create
+
+    assert [(e.update_number, e.superseded_by) for e in create.timeline(engine, "44.22")] == [
+        (2, "UA 44.22 (update 3)"),
+        (3, None),
+    ]
+    assert stored_case(engine, "44.22", 3).version == 1

@@ -689,9 +689,12 @@ def load_case_files(
             )
         if problems:
             raise CaseFileError(problems)  # leaving the block rolls everything back
+        created: list[Case] = []
         for spec, case in plans:
             if case is None:
-                session.add(_new_case(spec))
+                new = _new_case(spec)
+                session.add(new)
+                created.append(new)
                 report.created.append(spec.label)
             elif case.source_hash != spec.source_hash and _update_case(
                 session,
@@ -703,7 +706,36 @@ def load_case_files(
                 report.updated.append(spec.label)
             else:
                 report.unchanged.append(spec.label)
+        _link_updates(session, sorted(created, key=lambda case: case.update_number))
     return report
+
+
+def _link_updates(session: Session, created: list[Case]) -> None:
+    """A new update of a UA supersedes the latest earlier update not yet superseded, as when
+    it is created from text on the New case page."""
+    if not created:
+        return
+    session.flush()
+    for case in created:
+        taken = select(Case.supersedes_id).where(Case.supersedes_id.is_not(None))
+        earlier = session.scalars(
+            select(Case)
+            .where(
+                Case.ua_number == case.ua_number,
+                Case.update_number < case.update_number,
+                Case.id.not_in(taken),
+            )
+            .order_by(Case.update_number.desc())
+            .limit(1)
+        ).first()
+        if earlier is not None:
+            # Not through the ORM: that would count as a second version of a case just made.
+            session.execute(
+                update(Case)
+                .where(Case.id == case.id)
+                .values(supersedes_id=earlier.id)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _read_all(paths: Iterable[Path], *, today: date) -> list[CaseSpec]:
