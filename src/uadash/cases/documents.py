@@ -21,9 +21,10 @@ import io
 import re
 from pathlib import PurePath
 
-__all__ = ["MAX_BYTES", "DocumentError", "document_text", "looks_like_ua"]
+__all__ = ["MAX_BYTES", "MAX_CHARS", "DocumentError", "document_text", "looks_like_ua"]
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a UA is a few pages; anything bigger is refused
+MAX_CHARS = 1_000_000  # a UA's text is some 10,000 characters; a million is no UA
 
 
 class DocumentError(ValueError):
@@ -67,6 +68,11 @@ def document_text(data: bytes, filename: str) -> str:
         text = _decode(data, name)
     if not text.strip():
         raise DocumentError(f"{name}: the file holds no text")
+    if len(text) > MAX_CHARS:
+        raise DocumentError(
+            f"{name}: {len(text):,} characters of text is far more than a UA holds "
+            f"(the limit is {MAX_CHARS:,}); nothing was read"
+        )
     if not looks_like_ua(text):
         raise DocumentError(
             f"{name}: not an Urgent Action (no UA number and none of the words a UA uses, "
@@ -92,7 +98,7 @@ def _binary(head: bytes) -> bool:
 
 
 _BLOCKS = (
-    "p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+    "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
     "header", "footer", "blockquote", "pre", "table", "ul", "ol", "dt", "dd", "address", "hr",
 )  # fmt: skip
 
@@ -101,8 +107,12 @@ def _html_text(html: str) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "svg", "nav", "form", "iframe"]):
+    # The page's <title> repeats the heading with the site's name: the body's <h1> is kept.
+    drop = ["head", "script", "style", "noscript", "template", "svg", "nav", "form", "iframe"]
+    for tag in soup(drop):
         tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
     for tag in soup.find_all(_BLOCKS):
         tag.insert_before("\n")
         tag.insert_after("\n")

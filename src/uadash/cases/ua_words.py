@@ -110,7 +110,7 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "Democratic Republic of the Congo": ("DRC", "Congolese"), "Congo": (),
     "Costa Rica": (), "Côte d'Ivoire": ("Ivory Coast",), "Croatia": (), "Cuba": ("Cuban",),
     "Cyprus": (), "Czech Republic": ("Czechia",), "Denmark": (), "Djibouti": (),
-    "Dominican Republic": (), "Ecuador": ("Ecuadorian",), "Egypt": ("Egyptian",),
+    "Dominican Republic": (), "Ecuador": ("Ecuadorian",), "Egypt": ("Egyptian", "Ägypten"),
     "El Salvador": ("Salvadoran",), "Equatorial Guinea": (), "Eritrea": ("Eritrean",),
     "Eswatini": ("Swaziland",), "Ethiopia": ("Ethiopian",), "Fiji": (), "Finland": (),
     "France": (), "Gabon": (), "Gambia": ("Gambian",), "Georgia": (), "Germany": (),
@@ -124,7 +124,7 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "Kyrgyzstan": ("Kyrgyz",), "Laos": ("Lao PDR",), "Lebanon": ("Lebanese",),
     "Lesotho": (), "Liberia": (), "Libya": ("Libyan",), "Madagascar": (), "Malawi": (),
     "Malaysia": ("Malaysian",), "Maldives": (), "Mali": ("Malian",), "Mauritania": (),
-    "Mexico": ("Mexican", "México"), "Moldova": (), "Mongolia": (), "Montenegro": (),
+    "Mexico": ("Mexican", "México", "Mexiko"), "Moldova": (), "Mongolia": (), "Montenegro": (),
     "Morocco": ("Moroccan", "Western Sahara"), "Mozambique": (), "Myanmar": ("Burma", "Burmese"),
     "Namibia": (), "Nepal": ("Nepali", "Nepalese"), "Netherlands": (),
     "New Zealand": (), "Nicaragua": ("Nicaraguan",), "Niger": (), "Nigeria": ("Nigerian",),
@@ -132,14 +132,14 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "North Macedonia": (), "Norway": (), "Oman": ("Omani",), "Pakistan": ("Pakistani",),
     "Panama": (), "Papua New Guinea": (), "Paraguay": (), "Peru": ("Peruvian",),
     "Philippines": ("Filipino",), "Poland": ("Polish",), "Portugal": (), "Qatar": ("Qatari",),
-    "Romania": (), "Russian Federation": ("Russia", "Russian"), "Rwanda": ("Rwandan",),
-    "Saudi Arabia": ("Saudi",), "Senegal": (), "Serbia": (), "Sierra Leone": (),
+    "Romania": (), "Russian Federation": ("Russia", "Russian", "Russland"), "Rwanda": ("Rwandan",),
+    "Saudi Arabia": ("Saudi", "Saudi-Arabien"), "Senegal": (), "Serbia": (), "Sierra Leone": (),
     "Singapore": ("Singaporean",), "Somalia": ("Somali",), "South Africa": (),
     "South Korea": ("Republic of Korea",), "South Sudan": (), "Spain": (),
     "Sri Lanka": ("Sri Lankan",), "Sudan": ("Sudanese",), "Sweden": (), "Switzerland": (),
     "Syria": ("Syrian",), "Taiwan": (), "Tajikistan": ("Tajik",), "Tanzania": (),
     "Thailand": ("Thai",), "Timor-Leste": ("East Timor",), "Togo": (), "Tunisia": ("Tunisian",),
-    "Türkiye": ("Turkey", "Turkish"), "Turkmenistan": (), "Uganda": ("Ugandan",),
+    "Türkiye": ("Turkey", "Turkish", "Türkei"), "Turkmenistan": (), "Uganda": ("Ugandan",),
     "Ukraine": ("Ukrainian",), "United Arab Emirates": ("UAE", "Emirati"),
     "United Kingdom": ("UK",), "United States": ("USA", "United States of America"),
     "Uruguay": (), "Uzbekistan": ("Uzbek",), "Venezuela": ("Venezuelan",),
@@ -197,7 +197,7 @@ TITLE_WORDS = {
         Generalstaatsanwältin Ministerin Presidente Ministro Ministra Fiscal Embajador
         Embajadora Procureur Ministre Chargé Consul Senator Governor-General Lieutenant Major
         Sheriff Chargé d'Affaires Regional Provincial State National Attorney-General Ombudsman
-        Ombudsperson Registrar Leader Viceroy Monarch Lord
+        Ombudsperson Registrar Viceroy Monarch Lord
         """.split()  # noqa: SIM905
 }
 HONORIFICS = {

@@ -167,7 +167,7 @@ _BREAK_BEFORE_IN_LONG = re.compile(
     r"|This action has no end date|This action ended|Write to:|And copy:|CC:|Cc:"
     r"|Yours sincerely|Sincerely,|Yours faithfully|Respectfully,|Mit freundlichen Grüßen"
     r"|Briefvorschlag|PREFERRED LANGUAGE|APPEAL DEADLINE|Click here to let us know"
-    r"|Write a letter in your own words|[•●◼▪]\s))"
+    r"|Write a letter in your own words|UA:\s|Share:|[•●◼▪]\s))"
 )
 _PAGE_FURNITURE = re.compile(
     r"^\s*(?:(?:page|seite)\s*)?\d{1,3}(?:\s*(?:of|/|von)\s*\d{1,3})?\s*$|^\s*-\s*\d{1,3}\s*-\s*$",
@@ -191,19 +191,24 @@ def normalise(text: str) -> str:
     text = re.sub(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]", " ", text)
     lines = [line.rstrip() for line in text.split("\n")]
     counts = Counter(line.strip() for line in lines if line.strip())
+    seen: set[str] = set()
     out: list[str] = []
     for line in lines:
         stripped = line.strip()
         if _PAGE_FURNITURE.match(stripped) and stripped:
             continue
-        if counts[stripped] >= 3 and len(stripped) < 100 and _looks_like_header(stripped):
-            continue  # a PDF page header repeated on every page
+        if counts[stripped] >= 2 and len(stripped) < 120 and _looks_like_header(stripped):
+            if stripped in seen:
+                continue  # a PDF page header repeated on every page: the first one is kept
+            seen.add(stripped)
         out.extend(_split_run_on(line))
     return "\n".join(out).strip("\n")
 
 
 def _looks_like_header(line: str) -> bool:
-    return bool(re.search(r"Index:|Amnesty International|\bUA\b|Urgent Action|AI\s+Index", line))
+    return bool(re.search(r"Index:|Amnesty International|\bUA\b|AI\s+Index", line)) and bool(
+        re.search(r"\d", line)
+    )
 
 
 def _split_run_on(line: str) -> list[str]:
@@ -212,7 +217,12 @@ def _split_run_on(line: str) -> list[str]:
     line = _BREAK_BEFORE_ALWAYS.sub("\n", line)
     parts: list[str] = []
     for piece in line.split("\n"):
-        if _LABEL_INSIDE.search(piece) and not re.match(r"\s*(Dear|Your|I |We )", piece):
+        columns = re.search(r"\S\s{3,}\S", piece.strip())
+        if (
+            _LABEL_INSIDE.search(piece)
+            and not columns
+            and not re.match(r"\s*(Dear|Your|I |We )", piece)
+        ):
             pieces = _LABEL_INSIDE.split(piece)
             parts.extend(p.rstrip(" ,;") for p in pieces)
         else:
@@ -271,7 +281,7 @@ def _h(kind: str, pattern: str, formats: str) -> Heading:
 
 
 HEADINGS: tuple[Heading, ...] = (
-    _h("contacts", r"contact information\s*:?\s*$", "amnestyusa.org 2019-2024"),
+    _h("contacts", r"contact information\s*(?::\s*|$)", "amnestyusa.org 2019-2024"),
     _h("contacts", r"(?:please\s+)?send\s+appeals?\b[^:]*\bto\s*:\s*", "IS 2000-2018, AIUK"),
     _h("contacts", r"(?:please\s+)?send\s+appeals?\s+to\b\s*:?\s*", "IS, AIUK"),
     _h("contacts", r"appeals?\s+to\s*:\s*", "IS 1990s"),
@@ -293,6 +303,7 @@ HEADINGS: tuple[Heading, ...] = (
     _h("cc", r"and\s+copies\s+to\b\s*:?\s*", "AIUK"),
     _h("cc", r"cc\s*:\s*", "amnestyusa.org"),
     _h("cc", r"(?:kopien?\s+an|sende\w* (?:eine\s+)?kopien?\s+an)\s*:?\s*", "Germany"),
+    _h("letter", r"take action\s*:\s*write an appeal\b.*$", "IS 2019-"),
     _h("letter", r"(?:sample|model|suggested|draft)\s+letter\b\s*:?\s*", "AIUSA, Canada, UK"),
     _h("letter", r"urgent action letter\s*:?\s*", "IS 2017 template"),
     _h("letter", r"(?:briefvorschlag|musterbrief|mustertext)\s*:?\s*", "Germany, Switzerland"),
@@ -300,7 +311,7 @@ HEADINGS: tuple[Heading, ...] = (
     _h("action", r"recommended action\b.*$", "IS 1990s-2000s"),
     _h("action", r"(?:please\s+)?write\s+(?:immediately|a letter)\b.*$", "IS, AIUK"),
     _h("action", r"(?:was (?:sie|du) tun (?:können|kannst)|amnesty fordert)\b.*$", "Germany"),
-    _h("end", r"additional resources\b.*$", "amnestyusa.org"),
+    _h("end", r"additional (?:resources|information)\b.*$", "amnestyusa.org, IS 2019-"),
     _h("end", r"background(?: information)?\b.*$", "IS"),
     _h("end", r"(?:link to previous ua|preferred languages?|appeal deadline)\b.*$", "2017"),
     _h("end", r"please check with (?:your|the)\b.*$", "IS"),
@@ -309,7 +320,7 @@ HEADINGS: tuple[Heading, ...] = (
         r"(?:please send appeals immediately|hintergrund(?:informationen)?|sachlage)\b.*$",
         "IS 1990s, Germany",
     ),
-    _h("end", r"(?:this is the \w+ update|further information:|downloads?\b).*$", "IS"),
+    _h("end", r"(?:further information:|downloads?\b|name and pronouns?\s*:).*$", "IS"),
 )
 
 _SIGN_OFF = re.compile(
@@ -352,7 +363,10 @@ def _sections(lines: list[str]) -> _Sections:
     contact: list[tuple[int, str, str]] = []
     letter: list[tuple[int, str]] = []
     state: str | None = None
+    skip: set[int] = set()
     for i, line in enumerate(lines):
+        if i in skip:
+            continue
         found = headings.get(i)
         if found:
             heading, rest = found
@@ -369,6 +383,10 @@ def _sections(lines: list[str]) -> _Sections:
                 state = "letter"
                 if rest:
                     letter.append((i, rest))
+                else:
+                    addressee = _addressee_before_salutation(lines, i + 1)
+                    contact.extend((k, lines[k], "primary") for k in addressee)
+                    skip.update(addressee)
                 continue
             state = None
             continue
@@ -387,6 +405,19 @@ def _sections(lines: list[str]) -> _Sections:
         contact.sort()
     first = min(headings, default=len(lines))
     return _Sections(headings, contact, letter, first)
+
+
+def _addressee_before_salutation(lines: list[str], start: int) -> list[int]:
+    """IS documents from 2019 on: "TAKE ACTION: WRITE AN APPEAL … MODEL LETTER", then the
+    addressee's block, then "Dear …,": the block's lines."""
+    for k in range(start, min(start + 10, len(lines))):
+        text = lines[k].strip()
+        if _SALUTATION_START.match(text) and len(text) < 120:
+            block = [j for j in range(start, k) if lines[j].strip()]
+            return list(range(start, k)) if block else []
+        if _heading(text):
+            return []
+    return []
 
 
 _INSTRUCTION = re.compile(
@@ -481,6 +512,11 @@ def _update(lines: list[str], draft: UaDraft) -> None:
             draft.update = value
             draft.sources["update"] = (i + 1,)
             return
+    if draft.no_further_action:
+        draft.update = 1  # only an update ends an action ("No further action is requested")
+        draft.sources["update"] = draft.sources["no_further_action"]
+        draft.warnings.append("update number not stated; taken as 1, an update that ends the UA")
+        return
     head = "\n".join(lines[:12])
     if draft.ua_number and re.search(
         r"^\s*(?:urgent action\s*:|URGENT ACTION\b|UA\s+\d|EXTRA\s+\d|"
@@ -512,18 +548,43 @@ def _title(lines: list[str], draft: UaDraft) -> None:
             draft.title = match[1].strip()
             draft.sources["title"] = (i + 1,)
             return
-    for i, line in enumerate(lines[:15]):
+    # a repost (mailing list, blog) quotes the UA below its own lines: from "URGENT ACTION" on
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines[:40])
+            if re.fullmatch(r"\s*urgent action\s*", line, re.I)
+        ),
+        0,
+    )
+    for i, line in enumerate(lines[start : start + 15], start):
         text = line.strip()
         if not text or _SKIP_TITLE.match(text) or _DATE_LINE.match(text):
             continue
-        text = re.sub(r"^document\s*[-–—]\s*", "", text, flags=re.I)
+        if re.match(r"^(?:from|to|sent|date|subject|reply-to|cc)\s*:", text, re.I):
+            continue  # e-mail headers
+        text = re.sub(r"^document\s*[-–—]\s*|^\[[^\]]*\]\s*", "", text, flags=re.I)
         if _heading(text) or _LABEL_LINE.match(text):
             return
+        # "Further information on EXTRA 19/92 (AMR 41/05/92, 4 February 1992) - Fear of …"
+        text = re.sub(r"^further information on\b.*?\)\s*[-–—]\s*", "", text, flags=re.I)
+        # "EXTRA 19/92     Fear of torture", "FI 103/22-4 Iran: …" (a number before the title)
+        leading = _UA_NUMBER.match(text)
+        if leading and len(text) > leading.end() + 3:
+            text = text[leading.end() :].strip(" :-–")
+            text = re.sub(
+                rf"\s{{2,}}{DATE}\s*$", "", text, flags=re.I
+            )  # "… Fear of torture  12 July 1991"
         bare = _UA_NUMBER.sub("", text)
         bare = re.sub(
-            rf"\b(?:Index|AI Index|Date|Issue Date)\s*:?\s*|{DATE}", " ", bare, flags=re.I
+            rf"\b(?:Index|AI[- ]Index|Date|Datum|Issue Date|UA-Nr)\s*:?\s*|{DATE}"
+            r"|\bCountry\s*:\s*.*$",
+            " ",
+            bare,
+            flags=re.I,
         )
         bare = re.sub(r"\b[A-Z]{3}\s+\d{2}/\d{3,5}/\d{4}\b", " ", bare)
+        bare = re.sub(rf"\b{_ORDINAL}\b", " ", bare, flags=re.I)
         if len(bare.split()) < 2 or _is_only_countries(bare):
             continue  # "UA: 92/11 Index: ASA 17/023/2011 China Date: 03 May 2011"
         if len(text) > 200 or re.search(r"[a-z]\.\s+[A-Z]", text):
@@ -536,7 +597,7 @@ def _title(lines: list[str], draft: UaDraft) -> None:
 
 def _is_only_countries(text: str) -> bool:
     rest = _COUNTRY_RE.sub(" ", text)
-    return not re.search(r"[A-Za-z]{3,}", rest)
+    return not re.search(r"[A-Za-z]{3,}", rest) or bool(_country_of(text.strip()))
 
 
 def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> None:
@@ -587,7 +648,7 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
                 if country := _country_of(match[1]):
                     counted[country] += 1
                     first_line.setdefault(country, i)
-    ranked = [*counted.most_common(2), ("", 0)]
+    ranked = [*counted.most_common(2), ("", 0), ("", 0)]
     if ranked[0][1] > ranked[1][1]:
         best = ranked[0][0]
         draft.country = best
@@ -629,7 +690,8 @@ _DEADLINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("amnestyusa.org 2024-", rf"as soon as possible\s*(?:until|by)\s*:?\s*({DATE})"),
         ("IS, AIUK", rf"send appeals?\s+(?:before|by|until|no later than)\s+(?:the\s+)?({DATE})"),
         ("2017 template", rf"appeal deadline(?: notice)?\s*:?\s*({DATE})"),
-        ("AIUSA, Canada", rf"(?:contact|write to)\b[^.:]{{0,40}}\b(?:by|before|until)\s+({DATE})"),
+        ("AIUSA, Canada",
+         rf"(?:contact|write|send)\b[^.:]{{0,60}}?\b(?:by|before|until)\s+({DATE})"),
         ("any", rf"\bdeadline\s*(?:is|:)?\s*({DATE})"),
         ("Germany", rf"(?:schreiben sie|appelle?)\b[^.]{{0,40}}?\bbis (?:zum\s+)?({DATE})"),
         ("Germany", rf"\bbis (?:zum\s+)?({DATE})"),
@@ -701,7 +763,7 @@ def _issued(lines: list[str], draft: UaDraft) -> None:
 
 _LANGUAGE_TRIGGERS = re.compile(
     r"(?:preferred languages?(?: to address targets?)?\s*:|languages?\s*:|"
-    r"\b(?:write|writing|appeals?|letters?|schreiben sie|schreibe|écrivez)\b[^.:]{0,40}?"
+    r"\b(?:write|writing|appeals?|letters?|schreiben sie|schreibe|écrivez)\b(?:[^.:]|\d\.){0,70}?"
     r"\b(?:in|auf)\b)\s*(?P<rest>[^.\n]{0,120})",
     re.I,
 )
@@ -711,7 +773,7 @@ def _languages(lines: list[str], draft: UaDraft) -> None:
     """ "Please write immediately in English, Chinese or your own language" (IS, AIUK),
     "PREFERRED LANGUAGE TO ADDRESS TARGET: Spanish" (2017), "Schreiben Sie in gutem Englisch
     oder auf Deutsch" (Germany): the languages named, in English, without "your own"."""
-    for i, line in enumerate(lines):
+    for i, line in _joined_paragraphs(lines, list(range(len(lines)))):
         for match in _LANGUAGE_TRIGGERS.finditer(line):
             names: list[str] = []
             for word in re.findall(r"[^\W\d_]+", match["rest"]):
@@ -881,7 +943,9 @@ def _people(lines: list[str], sections: _Sections, draft: UaDraft) -> None:
             name = _clean_name(match[0])
             if not name:
                 continue
-            before, after = line[: match.start()], line[match.end() :]
+            # only the words near the name count (and keep long paragraphs linear)
+            before = line[max(0, match.start() - 200) : match.start()]
+            after = line[match.end() : match.end() + 60]
             entry = stats.setdefault(name, {"count": 0, "role": False, "bad": False, "lines": []})
             entry["count"] += 1
             entry["lines"].append(i + 1)
@@ -891,25 +955,68 @@ def _people(lines: list[str], sections: _Sections, draft: UaDraft) -> None:
                 entry["role"] = True
             if _in_list_after_role(before):
                 entry["role"] = True
-    chosen: list[tuple[str, dict[str, Any]]] = []
+    clusters: list[tuple[str, dict[str, Any]]] = []  # one per person, the longest name kept
     for name, entry in stats.items():
-        if entry["bad"] or any(_same_person(name, t) for t in target_names):
-            continue
-        if not (entry["role"] or entry["count"] >= 2):
-            continue
-        for k, (other, other_entry) in enumerate(chosen):
+        for k, (other, merged) in enumerate(clusters):
             if _same_person(name, other):
+                merged["count"] += entry["count"]
+                merged["role"] |= entry["role"]
+                merged["bad"] |= entry["bad"]
+                merged["lines"] += entry["lines"]
                 if len(name.split()) > len(other.split()):
-                    chosen[k] = (name, other_entry)
-                other_entry["lines"] += entry["lines"]
+                    clusters[k] = (name, merged)
                 break
         else:
-            chosen.append((name, entry))
+            clusters.append((name, dict(entry, lines=list(entry["lines"]))))
+    chosen = [
+        (name, entry)
+        for name, entry in clusters
+        if not entry["bad"]
+        and not any(_same_person(name, t) for t in target_names)
+        and (entry["role"] or entry["count"] >= 2)
+    ]
+    for name, line_no in _listed_people(lines):
+        if not any(_same_person(name, other) for other, _ in chosen):
+            chosen.append((name, {"lines": [line_no]}))
     draft.people = [name for name, _ in chosen]
     if chosen:
         draft.sources["people"] = _ones(sorted({n - 1 for _, e in chosen for n in e["lines"]}))
     else:
         draft.warnings.append("no people at risk found")
+
+
+_LISTED = re.compile(
+    r"^\s*(?:name(?: and pronouns?)?|names?|person(?:s)? at risk)\s*:\s*(?P<names>.+)$", re.I
+)
+
+
+def _listed_people(lines: list[str]) -> list[tuple[str, int]]:
+    """Names a text lists as such: "NAME AND PRONOUN: Ahmadreza Djalali (he/him)" (IS 2019-),
+    and the IS 1990s-2000s header block "MEXICO:   Tomás Herrera Lozano, aged 34, peasant
+    leader" with one person per indented line after it."""
+    out: list[tuple[str, int]] = []
+    for i, line in enumerate(lines):
+        match = _LISTED.match(line)
+        if match:
+            for part in re.split(r";|\band\b", match["names"]):
+                name = re.sub(r"\s*\(.*", "", part.split(",")[0]).strip()
+                if _name_like(name):
+                    out.append((name, i + 1))
+            continue
+        match = re.match(r"^([A-Z][A-Z .'’()-]{2,40}?)(?::\s+|\s{3,})(?P<first>\S.*)$", line)
+        if not match or not _country_of(match[1].strip()):
+            continue
+        entries = [(match["first"], i)]
+        for k in range(i + 1, min(i + 12, len(lines))):
+            if not lines[k].startswith("  ") or not lines[k].strip():
+                break
+            entries.append((lines[k].strip(), k))
+        for text, k in entries:
+            name = re.sub(r"\s*\((?:m|f)\)|\s*\(.*?\)", "", re.split(r",|\s[-–]\s", text)[0])
+            name = name.strip()
+            if _name_like(name) or (len(name.split()) >= 2 and not ORG_WORDS.search(name)):
+                out.append((name, k + 1))
+    return out
 
 
 def _joined_paragraphs(lines: list[str], wanted: list[int]) -> list[tuple[int, str]]:
@@ -927,10 +1034,23 @@ def _joined_paragraphs(lines: list[str], wanted: list[int]) -> list[tuple[int, s
     return out
 
 
+# Capitalised role nouns that stand before a name ("Die Umweltschützerin Lucía Hernández").
+_ROLE_WORD = re.compile(
+    r"(?:Die|Der|Das|Den|Dem|Des|Ein|Eine|Einen|Herr|Frau|Herrn|"
+    r"\w*(?:aktivist|journalist|verteidiger|schützer|anwalt|anwält|student|blogger|"
+    r"gewerkschafter|künstler|lehrer|ärzt|arzt)(?:in|innen|en)?|Activist|Journalist|Lawyer|"
+    r"Blogger|Student|Defender|Poet|Artist|Writer|Doctor|Teacher|Rapper|Musician|Singer|"
+    r"Researcher|Academic|Photographer|Filmmaker|Environmentalist|Unionist|Dissident|"
+    r"Cartoonist|Comedian|Farmer|Worker|Priest|Pastor|Imam|Leader|Activists|Journalists)",
+)
+
+
 def _clean_name(text: str) -> str | None:
     text = re.sub(r"(?:’s|'s)$", "", text.strip())
     words = text.split()
-    while words and (words[0].lower() in _NOT_IN_NAMES or _country_of(words[0])):
+    while words and (
+        words[0].lower() in _NOT_IN_NAMES or _country_of(words[0]) or _ROLE_WORD.fullmatch(words[0])
+    ):
         words.pop(0)
     while words and (words[-1].lower() in _NOT_IN_NAMES or _country_of(words[-1])):
         words.pop()
@@ -1061,7 +1181,11 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
                 blocks.append(block)
             _label(block, label["label"], label["value"].strip(), i, draft)
             continue
-        if re.match(r"^(?:\*?note\b|\*|we suggest|since there are|please\b|\[.*\]$)", line, re.I):
+        if re.match(
+            r"^(?:\*?note\b|\*|we suggest|since there are|please\b|\[.*\]$|name\s+address\b)",
+            line,
+            re.I,
+        ):
             continue
         if (
             block is None
@@ -1079,6 +1203,12 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
         if block.empty and not block.target.name:
             continue
         target = block.target
+        if target.name:
+            target.name = _without_honorifics(target.name)
+        if not target.name and target.organisation:
+            # "Copies to: Embassy of the Republic of Cuba", "Director / Shenyang No.1 Detention
+            # Centre": the office is whom the letter goes to
+            target.name = target.organisation
         target.address = "\n".join(block.address) or None
         target.lines = tuple(block.lines)
         draft.targets.append(target)
@@ -1087,6 +1217,25 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
     for n, target in enumerate(draft.targets, 1):
         if not target.name and target.role == "primary":
             draft.warnings.append(f"target {n} ({target.organisation or target.title}): no name")
+
+
+_NAME_HONORIFICS = {
+    "s.", "e.", "s.e.", "h.e.", "his", "her", "excellency", "majesty", "highness", "royal",
+    "herrn", "herr", "frau", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "madame", "monsieur",
+    "señor", "señora", "sr.", "sra.",
+}  # fmt: skip
+
+
+def _without_honorifics(name: str) -> str:
+    """ "S. E. Herrn Francisco José Quiroga", "HIS EXCELLENCY MR LIU XIAOMING": the name."""
+    words = name.split()
+    stripped = False
+    while len(words) > 2 and words[0].lower().strip(",") in _NAME_HONORIFICS:
+        words.pop(0)
+        stripped = True
+    if stripped and len(words) > 3 and words[0].lower() in TITLE_WORDS:
+        words.pop(0)  # "His Majesty King Salman bin Abdul Aziz Al Saud"
+    return " ".join(words)
 
 
 def _spaced(contact: list[tuple[int, str, str]]) -> bool:
@@ -1136,11 +1285,21 @@ def _starts_new_block(block: _Block, line: str) -> bool:
         return True
     if block.address and _ends_with_country(block.address[-1]):
         return True
-    return bool(block.address and _starts_with_title(line) and not _is_address(line))
+    first = line.split()[0].lower().strip(",") if line.split() else ""
+    return bool(
+        block.address
+        and first in TITLE_WORDS
+        and not _is_address(line)
+        and not ORG_WORDS.search(line)
+    )
 
 
 def _block_line(block: _Block, line: str, i: int) -> None:
-    """One unlabelled line of a block: title, name, organisation or postal address."""
+    """One unlabelled line of a block, in this order: a long line is a whole one-line block;
+    after the first postal line, postal lines; a line opening with a title word is the title
+    (and the name, "Ambassador Xie Fang", "Head of the Judiciary, Name"); a line with an
+    organisation word is the organisation; a postal-looking line the address; else the name,
+    then the organisation, then the address."""
     t = block.target
     block.lines.append(i + 1)
     if len(line.split()) > 9 and not block.address and not t.name:
@@ -1149,20 +1308,24 @@ def _block_line(block: _Block, line: str, i: int) -> None:
     if block.address or (t.organisation and (t.name or t.title)):
         block.address.append(line)
         return
-    if _is_address(line) and (t.name or t.organisation):
-        block.address.append(line)
-        return
-    starts_title = _starts_with_title(line)
-    if starts_title and not t.title:
+    has_digits = bool(re.search(r"\d", line))
+    if _starts_with_title(line) and not t.title and not has_digits:
+        head, _, tail = line.partition(", ")
+        if not t.name and tail and _name_like(tail):
+            t.title, t.name = head, tail  # "Head of the Judiciary, Gholamhossein Mohseni Ejei"
+            return
         title, name = _split_title(line)
         if name and not t.name and not ORG_WORDS.search(name):
             t.title, t.name = title, name
             return
-        if not ORG_WORDS.search(line) or re.match(r"^\S+\s+(?:of|for|de|del)\b", line, re.I):
+        if not ORG_WORDS.search(line) or re.match(r"^\S+(?:,|\s+(?:of|for|de|del)\b)", line, re.I):
             t.title = line
             return
-    if ORG_WORDS.search(line) and not t.organisation and not (starts_title and not t.title):
+    if ORG_WORDS.search(line) and not t.organisation and not has_digits:
         t.organisation = line
+        return
+    if _is_address(line) and (t.name or t.organisation):
+        block.address.append(line)
         return
     if not t.name and not (block.contacts or _is_address(line)):
         t.name = line
@@ -1171,6 +1334,30 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         t.organisation = line
         return
     block.address.append(line)
+
+
+def _name_like(text: str) -> bool:
+    words = text.split()
+    return (
+        2 <= len(words) <= 5
+        and all(w[0].isupper() for w in words)
+        and not ORG_WORDS.search(text)
+        and not re.search(r"\d", text)
+        and not _country_of(text)
+    )
+
+
+def _title_then_name(who: str, organisation: str) -> tuple[str | None, str | None]:
+    """ "Minister of Public Security To Lam, Ministry of Public Security": the name is the
+    capitalised words at the end that the organisation does not share."""
+    org_words = {w.lower() for w in re.findall(r"[\w'’-]+", organisation)}
+    words = who.split()
+    k = len(words)
+    while k > 1 and words[k - 1][0].isupper() and words[k - 1].lower() not in org_words:
+        k -= 1
+    if 1 <= len(words) - k <= 4 and k >= 2:
+        return " ".join(words[:k]), " ".join(words[k:])
+    return who, None
 
 
 def _split_title(line: str) -> tuple[str | None, str | None]:
@@ -1213,9 +1400,28 @@ def _one_line_block(block: _Block, line: str) -> None:
         line = line[: phone.start()].strip(" ,")
     org = ORG_WORDS.search(line)
     who, rest = (line[: org.start()], line[org.start() :]) if org else (line, "")
+    if org and not who.strip():
+        # "Embassy of Belarus in the United States Chargé d'Affaires Pavel Shidlovsky 1619 …":
+        # the organisation first, then the person from the first title word on
+        for word in re.finditer(r"(?<=\s)[A-Z][\w'’-]*", rest):
+            if word[0].lower() in TITLE_WORDS and not re.search(r"\d", rest[: word.start()]):
+                head = rest[: word.start()].strip(" ,")
+                digit = re.search(r"\s\d", rest[word.start() :])
+                end = word.start() + digit.start() if digit else len(rest)
+                t.organisation = head
+                who, rest = rest[word.start() : end], rest[end:]
+                title, name = _split_title(who.strip(" ,"))
+                t.title, t.name = (title, name) if name else (who.strip(" ,"), None)
+                if rest.strip(" ,"):
+                    block.address.append(rest.strip(" ,"))
+                return
     who_words = who.split()
     while who_words and who_words[-1].lower() in _ORG_ADJECTIVES:
         rest = who_words.pop() + " " + rest
+    if who_words and re.search(r"['’]s$", who_words[-1]):  # "Prosecutor General's Office"
+        rest = who_words.pop() + " " + rest
+        while who_words and who_words[-1].lower() in TITLE_WORDS and len(who_words) > 2:
+            rest = who_words.pop() + " " + rest
     who = " ".join(who_words).strip(" ,")
     if not org:
         digit = re.search(r"\d", line)
@@ -1226,6 +1432,8 @@ def _one_line_block(block: _Block, line: str) -> None:
     if _starts_with_title(who):
         title, name = _split_title(who.strip(" ,"))
         t.title, t.name = (title, name) if name else (who.strip(" ,"), None)
+        if not name and org:
+            t.title, t.name = _title_then_name(who.strip(" ,"), rest)
     elif who.strip(" ,"):
         t.name = who.strip(" ,")
     rest = rest.strip(" ,")
@@ -1254,7 +1462,8 @@ def _label(block: _Block, label: str, value: str, i: int, draft: UaDraft) -> Non
     who = t.name or t.organisation or t.title or "a target"
     if key == "salutation" or key == "anrede":
         t.salutation = value.strip().strip("()") or None
-        block.closed = True
+        # "Prime Minister X (Salutation: Your Excellency)": the block's address follows
+        block.closed = not value.rstrip().endswith(")")
         return
     block.contacts = True
     value = value.strip().rstrip(",;")
@@ -1371,8 +1580,14 @@ def _split_salutations(salutation: str) -> list[str]:
 def _salutations_from_letter(draft: UaDraft) -> None:
     """A target with no "Salutation:" line gets the letter's salutation that names it in full
     ("Dear Director Zhang Rui," for Zhang Rui); none is guessed otherwise."""
+    opening = draft.sources.get("letter_salutations", (0,))[0]
+    lines = draft.text.split("\n")
     for target in draft.targets:
         if target.salutation or not target.name:
+            continue
+        between = lines[max(target.lines, default=0) : opening - 1]
+        if len(draft.letter_salutations) == 1 and target.lines and not "".join(between).strip():
+            target.salutation = draft.letter_salutations[0]  # the model letter's addressee
             continue
         for salutation in draft.letter_salutations:
             if re.search(rf"(?<!\w){re.escape(target.name)}(?!\w)", salutation):
@@ -1397,12 +1612,12 @@ def read_ua(text: str) -> UaDraft:
         return draft
     sections = _sections(lines)
     _ua_number(lines, draft)
+    _no_further_action(lines, draft)
     _update(lines, draft)
     _title(lines, draft)
     _deadline(lines, draft)
     _issued(lines, draft)
     _languages(lines, draft)
-    _no_further_action(lines, draft)
     _outcome(lines, draft)
     _summary(lines, sections, draft)
     _targets(sections, draft)
