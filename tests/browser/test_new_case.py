@@ -87,6 +87,10 @@ def test_an_editor_creates_the_seed_case_from_text_then_its_third_update(
         assert field(page, "Country").input_value() == "China"
         assert "line 3" in main(page).inner_text()
         assert "Dear Director Zhang Rui," in main(page).inner_text()  # the letter preview
+        # Streamlit loads some widgets' code on first use: wait for them before the picture.
+        for widget in ("stNumberInput", "stDateInput"):
+            page.wait_for_selector(f'[data-testid="{widget}"] input')
+        page.wait_for_selector('[data-testid="stDataFrame"] canvas')
         screenshot(page, "new-case")
         # Checking it: the hand-made case's title is in sentence case.
         field(page, "Title").fill(HAND_MADE_TITLE)
