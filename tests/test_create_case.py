@@ -157,3 +157,41 @@ def test_saving_an_update_number_the_ua_already_has_names_the_next_free_one(
         create.create_case(engine, draft(2, title="Another"), actor=ALICE)
     assert "already has an update 2; save this text as update 3" in str(refused.value)
     assert count(engine, Case) == 1
+
+
+def test_the_query_layer_counts_a_ua_across_its_updates_or_each_update_alone(
+    engine: Engine,
+) -> None:
+    from uadash import queries
+    from uadash.queries import CaseFilter
+
+    second = create.create_case(engine, draft(2), actor=ALICE)
+    third = create.create_case(engine, draft(3), actor=ALICE)
+    other = create.create_case(engine, draft(0, ua_number="7.25"), actor=ALICE)
+    add_reports(
+        engine,
+        [
+            (second.case_id, None, "letter", 5, date(2025, 3, 1)),
+            (third.case_id, None, "email", 3, date(2025, 3, 2)),
+            (other.case_id, None, "call", 2, date(2025, 3, 2)),
+        ],
+    )
+    today = date(2025, 3, 3)
+
+    alone = queries.list_cases(engine, CaseFilter(), today=today)
+    assert dict(zip(alone["ref"], alone["total_actions"], strict=True)) == {
+        "44.22-2": 5,
+        "44.22-3": 3,
+        "7.25": 2,
+    }
+    assert dict(zip(alone["ref"], alone["superseded_by"], strict=True))["44.22-2"] == (
+        "UA 44.22 (update 3)"
+    )
+    whole = queries.list_cases(engine, CaseFilter(whole_ua=True), today=today)
+    assert dict(zip(whole["ref"], whole["total_actions"], strict=True)) == {"44.22-3": 8, "7.25": 2}
+
+    one = CaseFilter(case_ids=(third.case_id,))
+    assert queries.total_actions(engine, queries.matching_case_ids(engine, one)) == 3
+    both = CaseFilter(case_ids=(third.case_id,), whole_ua=True)
+    assert sorted(queries.matching_case_ids(engine, both) or []) == [second.case_id, third.case_id]
+    assert queries.total_actions(engine, queries.matching_case_ids(engine, both)) == 8

@@ -17,7 +17,11 @@ from tests.browser.test_edit_status import choose, go_to, main, overview_row, si
 from tests.conftest import ROOT, SEED_SAMPLE
 from tests.test_queries import add_reports
 from uadash import queries
+from uadash.access import Actor
+from uadash.cases import edits as case_edits
+from uadash.cases.edits import CaseEdit
 from uadash.database import open_database
+from uadash.vocab import Role
 
 pytestmark = pytest.mark.browser
 
@@ -156,6 +160,32 @@ def test_an_editor_creates_the_seed_case_from_text_then_its_third_update(
         assert "8" in row, row
         assert not main(page).locator("tr", has_text="44.22-2").count()
         screenshot(page, "overview-whole-ua")
+
+        # Outside text is shown as those characters: a summary and a title with Markdown.
+        engine = open_database(url)
+        try:
+            third = queries.find_case(engine, "44.22-3")
+            assert third is not None
+            hostile = "[link](http://x) :red[x] **bold**"
+            state = case_edits.case_state(engine, third.id)
+            assert state is not None
+            edit = CaseEdit(third.id, state.version, title=f"T {hostile}", summary=hostile)
+            case_edits.edit_case(engine, edit, actor=Actor(EMAIL, Role.editor))
+        finally:
+            engine.dispose()
+        go_to(page, "Case", "case")
+        choose(page, "Case", f"UA 44.22 (update 3) — T {hostile}")
+        main(page).get_by_text("Summary", exact=True).click()
+        page.wait_for_selector("text=:red[x] **bold**")
+        text = main(page).inner_text()
+        assert f"T {hostile}" in text and text.count(hostile) >= 2, text[:500]
+
+        # The edit page's Whole case tab holds every other field and the targets.
+        go_to(page, "Edit cases", "edit")
+        main(page).get_by_role("tab", name="Whole case").click()
+        page.wait_for_selector('[data-testid="stDataFrame"] canvas')
+        assert main(page).get_by_role("button", name="Save the whole case").count() == 1
+        screenshot(page, "edit-whole-case")
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()

@@ -23,7 +23,7 @@ from uadash.cases.files import TargetSpec, name_key
 from uadash.cases.targets import Person, TargetChange, target_problems
 from uadash.store.engine import transaction
 from uadash.store.models import AuditEvent, Case, Target
-from uadash.vocab import CaseStatus, Outcome, Role, TargetRole
+from uadash.vocab import CaseStatus, Outcome, Role
 from uadash.wording import long_date
 
 UA_NUMBER: Final = re.compile(r"(?:0|[1-9]\d{0,3})\.\d{2}")  # "44.22"
@@ -360,9 +360,3 @@ def timeline(engine: Engine, ua_number: str) -> list[TimelineEntry]:
         )
         for case in cases
     ]
-
-
-def role_of(text: str | None) -> TargetRole:
-    """`cc`, `copy`, `embassy` → cc; anything else primary."""
-    lowered = (text or "").strip().lower()
-    return TargetRole.cc if lowered in {"cc", "copy", "copy to", "embassy"} else TargetRole.primary
