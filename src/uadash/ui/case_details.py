@@ -137,7 +137,15 @@ def _targets(base: CaseState, *, key: str) -> list[dict[str, Any]]:
             "address": st.column_config.TextColumn(
                 "Address", help=f"Postal lines separated by “{ADDRESS_BREAK.strip()}”"
             ),
+            "title": "Title",
+            "organisation": "Organisation",
+            "salutation": "Salutation",
+            "email": "Email",
+            "phone": "Phone",
+            "fax": "Fax",
             "social_handle": "Social",
+            "language": "Language",
+            "note": "Note",
         },
         key=key,
     )
