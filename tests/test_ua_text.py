@@ -137,6 +137,35 @@ def test_ua_numbers_and_updates_from_the_words(
         assert any("no UA number" in w for w in got.warnings)
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        SEED,
+        CORPUS / "06_aiuk-china-zhen-jianghua-third-update-ua235-17.txt",
+        CORPUS / "24_ai-honduras-copinh-attack-third-ua60-16-template.txt",
+        CORPUS / "29_aiusa-bahrain-al-khawaja-fasting-ua100-22.txt",
+    ],
+    ids=lambda p: p.name[:12],
+)
+def test_a_page_flattened_onto_one_line_reads_like_the_page(path: Path) -> None:
+    """Reposts often lose every line break: the same UA, the same people and targets."""
+    page = _read(path)
+    flat = read_ua(" ".join(path.read_text(encoding="utf-8").split()))
+    assert flat.ua_number == page.ua_number and flat.country == page.country
+    assert flat.deadline == page.deadline and flat.people == page.people
+    assert [t.role for t in flat.targets] == [t.role for t in page.targets]
+    for mine, theirs in zip(flat.targets, page.targets, strict=True):
+        assert _tokens(theirs.name) <= _tokens(mine.name) or _tokens(mine.name) <= _tokens(
+            theirs.name
+        )
+    assert bool(flat.letter) == bool(page.letter)
+    assert flat.letter_salutations == page.letter_salutations
+
+
+def _tokens(name: str | None) -> set[str]:
+    return set(_plain(name).lower().replace("-", " ").split())
+
+
 def test_an_obfuscated_email_is_unknown_and_warned_about() -> None:
     got = _read(FIXTURES / "aiusa-2024-fourth-no-end-date.txt")
     embassy = got.targets[1]
@@ -334,10 +363,12 @@ def test_parse_ua_without_json_prints_a_readable_summary(tmp_path: Path) -> None
     assert not (tmp_path / "never.db").exists()
 
 
-@pytest.mark.parametrize("what", ["missing", "binary", "empty", "not a UA"])
+@pytest.mark.parametrize("what", ["missing", "binary", "empty", "not a UA", "broken PDF"])
 def test_parse_ua_refuses_a_bad_file_in_one_line(tmp_path: Path, what: str) -> None:
-    path = tmp_path / "input.txt"
-    if what == "binary":
+    path = tmp_path / ("input.pdf" if what == "broken PDF" else "input.txt")
+    if what == "broken PDF":
+        path.write_bytes(b"%PDF-1.4 nonsense")
+    elif what == "binary":
         path.write_bytes(bytes(range(256)) * 10)
     elif what == "empty":
         path.write_bytes(b"")

@@ -124,8 +124,13 @@ def _html_text(html: str) -> str:
 
 
 def _pdf_text(data: bytes, name: str) -> str:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    # pypdf logs what it repairs ("EOF marker not found"); the one-line refusal below says it
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
     try:
         reader = PdfReader(io.BytesIO(data))

@@ -161,14 +161,26 @@ _BREAK_BEFORE_ALWAYS = re.compile(
     r"ALSO SEND COPIES TO|And copies to:|ADDITIONAL RESOURCES\b|additional resources:)"
 )
 _BREAK_BEFORE_IN_LONG = re.compile(
-    r"(?<=\S)\s+(?=(?:take action|TAKE ACTION|Take action|contact information|Contact information"
-    r"|CONTACT INFORMATION|sample letter|Sample letter|SAMPLE LETTER|Sample Letter"
+    r"(?<=\S)(?<!:)(?<!PLEASE)\s+(?=(?:take action|TAKE ACTION|Take action|contact information"
+    r"|Contact information|CONTACT INFORMATION|sample letter|Sample letter|SAMPLE LETTER"
+    r"|Sample Letter"
     r"|PLEASE SEND APPEALS|Please send appeals|PLEASE TAKE ACTION|This Urgent Action expires"
     r"|This action has no end date|This action ended|Write to:|And copy:|CC:|Cc:"
     r"|Yours sincerely|Sincerely,|Yours faithfully|Respectfully,|Mit freundlichen Grüßen"
     r"|Briefvorschlag|PREFERRED LANGUAGE|APPEAL DEADLINE|Click here to let us know"
-    r"|Write a letter in your own words|UA:\s|Share:|[•●◼▪]\s))"
+    r"|Write a letter in your own words|Share:|URGENT ACTION\s|NAME AND PRONOUNS?:"
+    r"|ADDITIONAL INFORMATION|LINK TO PREVIOUS UA|PUBLICATION DATE:|URGENT ACTION TYPE AND"
+    r"|INDEX NUMBER:|URGENT ACTION SUMMARY:|URGENT ACTION LETTER:|TARGET[’']S CONTACT"
+    r"|BACKGROUND INFORMATION|\[Sections to add|Further information on|Dear\s|[•●◼▪]\s))"
 )
+# "… 44.22 UA: China Second 44.22" but not "Second UA: 31/20" (the ordinal stays with it)
+_BREAK_BEFORE_UA = re.compile(
+    r"(?<=\S)(?<!First)(?<!Second)(?<!Third)(?<!Fourth)(?<!Fifth)(?<!Sixth)(?<!PREVIOUS)"
+    r"(?<!information on)\s+"
+    r"(?=(?:(?:First|Second|Third|Fourth|Fifth|Sixth)\s+)?UA:\s)"
+)
+# a heading in capitals run into the sentence after it: "… FOR A YEAR Photojournalist Hassan"
+_AFTER_CAPITALS = re.compile(r"\b((?:[A-Z][A-Z'’-]*\s+){2,}[A-Z][A-Z'’-]+)\s+(?=[A-Z][a-z])")
 _PAGE_FURNITURE = re.compile(
     r"^\s*(?:(?:page|seite)\s*)?\d{1,3}(?:\s*(?:of|/|von)\s*\d{1,3})?\s*$|^\s*-\s*\d{1,3}\s*-\s*$",
     re.I,
@@ -214,6 +226,9 @@ def _looks_like_header(line: str) -> bool:
 def _split_run_on(line: str) -> list[str]:
     if len(line) > 300:
         line = _BREAK_BEFORE_IN_LONG.sub("\n", line)
+        line = _BREAK_BEFORE_UA.sub("\n", line)
+        line = _AFTER_CAPITALS.sub("\\1\n", line)
+        line = _BREAK_AFTER_IN_LONG.sub("\n", line)
     line = _BREAK_BEFORE_ALWAYS.sub("\n", line)
     parts: list[str] = []
     for piece in line.split("\n"):
@@ -224,13 +239,44 @@ def _split_run_on(line: str) -> list[str]:
             and not re.match(r"\s*(Dear|Your|I |We )", piece)
         ):
             pieces = _LABEL_INSIDE.split(piece)
-            parts.extend(p.rstrip(" ,;") for p in pieces)
+            for p in pieces:
+                parts.extend(_split_label_tail(p.rstrip(" ,;")))
         else:
             parts.append(piece)
     result: list[str] = []
     for part in parts:
         result.extend(_split_salutation(part))
     return result
+
+
+# In a flattened page, the text after a boilerplate sentence or a block's last postal line
+# (a country) starts a line: "… trying to help. Crown Prince …", "… Republic of China Zhang Jian".
+_BREAK_AFTER_IN_LONG = re.compile(
+    r"(?<=the people we are trying to help\.)\s+|(?<=you are focusing on\.)\s+"
+    r"|(?<=Republic of China)\s+(?=[A-Z])"
+)
+
+
+def _split_label_tail(piece: str) -> list[str]:
+    """ "Twitter: @a @b Embassy of Bahrain …" (flattened): the text after the handles, e-mail
+    addresses or phone number is the next line."""
+    match = _LABEL_LINE.match(piece)
+    if not match:
+        return [piece]
+    label, value = match["label"].lower(), match["value"]
+    handles = r"(?:@[\w.]+[\s,;]*)+"
+    emails = r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;]*)+|\[email[^\]]*\]\s*"
+    number = r"\+?\(?\d[\d\s()./-]{5,}\d\)?"
+    patterns = {
+        "twitter": handles, "facebook": handles, "instagram": handles,
+        "email": emails, "e-mail": emails, "phone": number, "tel": number, "fax": number,
+    }  # fmt: skip
+    pattern = patterns.get(label)
+    head = re.match(pattern, value) if pattern else None
+    tail = value[head.end() :].strip() if head else ""
+    if head and re.match(r"[A-Z][\w'’-]*\s+\S", tail):
+        return [piece[: match.start("value") + head.end()].rstrip(" ,;"), tail]
+    return [piece]
 
 
 _SALUTATION_START = re.compile(
@@ -286,7 +332,11 @@ HEADINGS: tuple[Heading, ...] = (
     _h("contacts", r"(?:please\s+)?send\s+appeals?\s+to\b\s*:?\s*", "IS, AIUK"),
     _h("contacts", r"appeals?\s+to\s*:\s*", "IS 1990s"),
     _h("contacts", r"write\s+to\s*:\s*", "Canada, Ireland, UK"),
-    _h("contacts", r"target[’']?s contact details\b.*$", "IS 2017 template"),
+    _h(
+        "contacts",
+        r"target[’']?s contact details(?:\s*&\s*[“\"]?copies to[”\"]?)?\s*",
+        "IS 2017 template",
+    ),
     _h("contacts", r"contact (?:these|this|the following)\b[^:]*?\bofficials?\b.*?:\s*", "AIUSA"),
     _h(
         "contacts",
@@ -303,6 +353,7 @@ HEADINGS: tuple[Heading, ...] = (
     _h("cc", r"and\s+copies\s+to\b\s*:?\s*", "AIUK"),
     _h("cc", r"cc\s*:\s*", "amnestyusa.org"),
     _h("cc", r"(?:kopien?\s+an|sende\w* (?:eine\s+)?kopien?\s+an)\s*:?\s*", "Germany"),
+    _h("letter", r"take action\s*:\s*write an appeal\b[^a-z]*?model letter\s*", "IS 2019-"),
     _h("letter", r"take action\s*:\s*write an appeal\b.*$", "IS 2019-"),
     _h("letter", r"(?:sample|model|suggested|draft)\s+letter\b\s*:?\s*", "AIUSA, Canada, UK"),
     _h("letter", r"urgent action letter\s*:?\s*", "IS 2017 template"),
@@ -381,9 +432,11 @@ def _sections(lines: list[str]) -> _Sections:
                 continue
             if kind == "letter":
                 state = "letter"
-                if rest:
+                if rest and _SALUTATION_START.match(rest):
                     letter.append((i, rest))
                 else:
+                    if rest:  # "… MODEL LETTER Public Prosecutor X Office of …" (flattened)
+                        contact.append((i, rest, "primary"))
                     addressee = _addressee_before_salutation(lines, i + 1)
                     contact.extend((k, lines[k], "primary") for k in addressee)
                     skip.update(addressee)
@@ -412,7 +465,7 @@ def _addressee_before_salutation(lines: list[str], start: int) -> list[int]:
     addressee's block, then "Dear …,": the block's lines."""
     for k in range(start, min(start + 10, len(lines))):
         text = lines[k].strip()
-        if _SALUTATION_START.match(text) and len(text) < 120:
+        if _SALUTATION_START.match(text) and (len(text) < 120 or 0 < text.find(",") < 80):
             block = [j for j in range(start, k) if lines[j].strip()]
             return list(range(start, k)) if block else []
         if _heading(text):
@@ -481,7 +534,7 @@ _UPDATE_RULES: tuple[tuple[re.Pattern[str], int | None], ...] = (
     # "This is the third update of UA 235/17" (IS, AIUK)
     (re.compile(rf"\bthis is the ({_ORDINAL}) update\b", re.I), None),
     # "FI 103/22-4", "UA 103/22-4" (IS file names and headers)
-    (re.compile(r"\b(?:FI|FU|UA)\s*:?\s*\d{1,3}[/.]\d{2}-(\d{1,2})\b"), None),
+    (re.compile(r"\b(?:FI|FU|UA)[\s:-]*\d{1,3}[/.](?:\d{4}|\d{2})-(\d{1,2})\b"), None),
     # "Second Urgent Action 44.22", "THIRD UA 60/16", "Fourth update", "second FI"
     (re.compile(rf"\b({_ORDINAL})\s+(?:urgent action|UA|update|FI|further information)\b", re.I),
      None),
@@ -530,7 +583,8 @@ def _update(lines: list[str], draft: UaDraft) -> None:
 
 
 _SKIP_TITLE = re.compile(
-    r"^\s*(?:[-•*]\s*)?(?:urgent action|urgent actions|share:?|menu|skip to content|home|"
+    r"^\s*(?:[-•*]\s*)?(?:urgent action|urgent actions|share:?|menu|skip to (?:main )?content|"
+    r"home|donate|search|"
     r"\d{1,3}|external\b.*|public\b.*|ai index:.*|index:.*|distr:.*|amnesty international\b.*|"
     r"document\s*$)\s*$",
     re.I,
@@ -557,6 +611,9 @@ def _title(lines: list[str], draft: UaDraft) -> None:
         ),
         0,
     )
+    chatter = re.compile(r"^(?:from|subject|sent)\s*:|forwarded|reposted|dear friends", re.I)
+    if not any(chatter.search(line) for line in lines[:start]):
+        start = 0
     for i, line in enumerate(lines[start : start + 15], start):
         text = line.strip()
         if not text or _SKIP_TITLE.match(text) or _DATE_LINE.match(text):
@@ -568,6 +625,9 @@ def _title(lines: list[str], draft: UaDraft) -> None:
             return
         # "Further information on EXTRA 19/92 (AMR 41/05/92, 4 February 1992) - Fear of …"
         text = re.sub(r"^further information on\b.*?\)\s*[-–—]\s*", "", text, flags=re.I)
+        text = re.sub(
+            r"^(?i:urgent action)\s+(?=[A-Z]{2})", "", text
+        )  # "URGENT ACTION TITLE IN CAPS"
         # "EXTRA 19/92     Fear of torture", "FI 103/22-4 Iran: …" (a number before the title)
         leading = _UA_NUMBER.match(text)
         if leading and len(text) > leading.end() + 3:
@@ -585,6 +645,9 @@ def _title(lines: list[str], draft: UaDraft) -> None:
         )
         bare = re.sub(r"\b[A-Z]{3}\s+\d{2}/\d{3,5}/\d{4}\b", " ", bare)
         bare = re.sub(rf"\b{_ORDINAL}\b", " ", bare, flags=re.I)
+        bare = re.sub(
+            r"\b(?:weitere informationen zu|further information on)\b", " ", bare, flags=re.I
+        )
         if len(bare.split()) < 2 or _is_only_countries(bare):
             continue  # "UA: 92/11 Index: ASA 17/023/2011 China Date: 03 May 2011"
         if len(text) > 200 or re.search(r"[a-z]\.\s+[A-Z]", text):
@@ -628,6 +691,7 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
                         draft.sources["country"] = draft.sources.get("title", ())
                     return
     votes: Counter[str] = Counter()
+    voted_lines: dict[str, list[int]] = {}
     for target in targets:
         if target.role != "primary" or not target.address:
             continue
@@ -637,8 +701,11 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
         for match in _COUNTRY_RE.finditer(last):
             if country := _country_of(match[1]):
                 votes[country] += 1
+                found_in = [n for n in target.lines if match[1] in lines[n - 1]]
+                voted_lines.setdefault(country, []).extend(found_in[-1:])
     if votes:
         draft.country = votes.most_common(1)[0][0]
+        draft.sources["country"] = tuple(sorted(set(voted_lines[draft.country])))
         return
     counted: Counter[str] = Counter()
     first_line: dict[str, int] = {}
@@ -887,7 +954,8 @@ _ROLE_BEFORE = re.compile(
 _VERB_AFTER = re.compile(
     r"^(?:’s|'s)?\s*(?:,\s*(?:who|aged|\d{1,3},|a\b|an\b|the\b|one\b)|\(\s*(?:known|aka|also)|"
     r"\s+(?:was|were|is|are|has|have|had|remains?|reportedly|faces?|stood|began|reinstated|"
-    r"went|risks?|could|will|may|must|should|continues?|been)\b)",
+    r"went|risks?|could|will|may|must|should|continues?|been|sitzt|wurde|wird|ist|befindet|"
+    r"droht|muss)\b)",
     re.I,
 )
 _RELATIVE_BEFORE = re.compile(
@@ -914,7 +982,9 @@ _NOT_IN_NAMES = {
         Salutation Street Road Avenue Box Kingdom Jail Conviction Prisoners Prisoner Conscience
         Activist Activists Defender Defenders Arrested Tortured Faces Execution Release Released
         Further Update Islamic Revolution Sharia Organizations Organisations Indigenous Civic
-        Popular Community Communities Environment
+        Popular Community Communities Environment Still Without Detained Charge Charges Trial
+        Threatened Jailed Imprisoned Sentenced Free Freed Held Missing Disappeared Death Risk
+        Danger Good News Dropped Against Student Students
         """.split()  # noqa: SIM905
 } | set(MONTHS)
 
@@ -943,6 +1013,9 @@ def _people(lines: list[str], sections: _Sections, draft: UaDraft) -> None:
             name = _clean_name(match[0])
             if not name:
                 continue
+            led_by_role = bool(_ROLE_WORD.fullmatch(match[0].split()[0])) and (
+                i + 1 not in draft.sources.get("title", ())
+            )  # "Der Journalist Iwan Petrow Sokolow sitzt …"
             # only the words near the name count (and keep long paragraphs linear)
             before = line[max(0, match.start() - 200) : match.start()]
             after = line[match.end() : match.end() + 60]
@@ -953,7 +1026,7 @@ def _people(lines: list[str], sections: _Sections, draft: UaDraft) -> None:
                 entry["bad"] = True
             if _ROLE_BEFORE.search(before[-60:]) or _VERB_AFTER.match(after):
                 entry["role"] = True
-            if _in_list_after_role(before):
+            if _in_list_after_role(before) or led_by_role:
                 entry["role"] = True
     clusters: list[tuple[str, dict[str, Any]]] = []  # one per person, the longest name kept
     for name, entry in stats.items():
@@ -1158,6 +1231,8 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
             block = None
         previous_role = role
         line = re.sub(r"^(?:\d{1,2}[.)]|[a-z]\)|[-•*])\s+", "", line)
+        if not re.search(r"[^\W\d_]", line):
+            continue  # a page number, a rule
         generic = _GENERIC_CC.match(line)
         if generic:
             if role == "cc" or re.search(r"cop(?:y|ies)", line, re.I):
@@ -1167,7 +1242,7 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
                 block.target.name = generic[1]
                 block.lines.append(i + 1)
                 blocks.append(block)
-                if not rest:
+                if not re.search(r"[^\W\d_]", rest):
                     continue
                 block = _Block("cc")
                 blocks.append(block)
@@ -1353,9 +1428,14 @@ def _title_then_name(who: str, organisation: str) -> tuple[str | None, str | Non
     org_words = {w.lower() for w in re.findall(r"[\w'’-]+", organisation)}
     words = who.split()
     k = len(words)
-    while k > 1 and words[k - 1][0].isupper() and words[k - 1].lower() not in org_words:
+    while (
+        k > 1
+        and (words[k - 1][0].isupper() or words[k - 1] in ("bin", "al", "de", "ibn"))
+        and words[k - 1].lower() not in org_words
+        and words[k - 1].lower() not in TITLE_WORDS
+    ):
         k -= 1
-    if 1 <= len(words) - k <= 4 and k >= 2:
+    if 1 <= len(words) - k <= 6 and k >= 1:
         return " ".join(words[:k]), " ".join(words[k:])
     return who, None
 
@@ -1377,7 +1457,8 @@ def _split_title(line: str) -> tuple[str | None, str | None]:
         return line, None
     if any(w.lower().strip(",") in TITLE_WORDS for w in rest):
         return line, None  # "Crown Prince and Prime Minister": all of it is the title
-    if len([w for w in rest if w[0].isupper()]) < 2 and not (len(rest) == 1 and k):
+    named = [w for w in rest if w[0].isupper() or re.match(r"(?:al|el|ad|as|an)-[A-Z]", w)]
+    if len(named) < 2 and not (len(rest) == 1 and k):
         return line, None
     name = " ".join(rest).strip(" ,")
     if _country_of(name):
@@ -1400,6 +1481,8 @@ def _one_line_block(block: _Block, line: str) -> None:
         line = line[: phone.start()].strip(" ,")
     org = ORG_WORDS.search(line)
     who, rest = (line[: org.start()], line[org.start() :]) if org else (line, "")
+    if org and (len(who.split()) == 1 or _country_of(who.strip())):
+        who, rest = "", line  # "Chinese Embassy in the United States Ambassador Xie Fang …"
     if org and not who.strip():
         # "Embassy of Belarus in the United States Chargé d'Affaires Pavel Shidlovsky 1619 …":
         # the organisation first, then the person from the first title word on
