@@ -73,7 +73,6 @@ else:
         ],
     )
     statuses, colours = status_column_colours(table["status_text"].tolist())
-    # Only the shown columns go to the browser: all of them came to half a megabyte.
     shown = [
         "link",
         "title_text",
@@ -85,7 +84,7 @@ else:
         "actions_last_7_days",
     ]
     picked = st.dataframe(
-        table[shown],
+        table,
         column_order=shown,
         column_config={
             "link": st.column_config.LinkColumn(
