@@ -18,12 +18,14 @@ import sys
 from pathlib import Path
 
 from fontTools import subset
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTCollection, TTFont, newTable
 
 SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 FACE = "Noto Sans CJK SC"
 FONTS = Path(__file__).resolve().parent.parent / "src/uadash/fonts"
-TARGET = FONTS / "NotoSansSC-Letters.otf"
+TARGET = FONTS / "NotoSansSC-Letters.ttf"
 # Noto Sans CJK lacks some Latin letters (Turkish ş, most Vietnamese): DejaVu Sans fills in.
 FALLBACK_SOURCE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FALLBACK = FONTS / "DejaVuSans-Latin.ttf"
@@ -51,6 +53,43 @@ def gb2312_hanzi() -> set[int]:
     return found
 
 
+def to_truetype(font: TTFont) -> None:
+    """CFF outlines to TrueType ones (fontTools' otf2ttf recipe). fpdf2 embeds a CFF font
+    with an encoding that PDF readers such as pypdf read back as "\x00Z\x00h…"; a TrueType
+    font is embedded as Identity-H, which every reader copies as text."""
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for field in (
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
+        setattr(maxp, field, 0)
+    maxp.maxZones = 1
+    post = font["post"]
+    post.formatType = 3.0  # no glyph names: the cmap is all a PDF needs
+    font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
 def main() -> int:
     collection = TTCollection(SOURCE)
     font = next(f for f in collection.fonts if f["name"].getDebugName(4) == FACE)
@@ -71,6 +110,7 @@ def main() -> int:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(wanted & set(font.getBestCmap())))
     subsetter.subset(font)
+    to_truetype(font)
     font.save(TARGET)
     print(f"{TARGET}: {TARGET.stat().st_size:,} bytes, {len(font.getBestCmap()):,} characters")
     fallback = TTFont(FALLBACK_SOURCE)

@@ -27,7 +27,7 @@ from uadash.letters import Letter, _slug, _text, render_letter
 from uadash.store.models import Case
 
 FONTS = Path(__file__).resolve().parent / "fonts"
-MAIN_FONT = FONTS / "NotoSansSC-Letters.otf"
+MAIN_FONT = FONTS / "NotoSansSC-Letters.ttf"
 FALLBACK_FONT = FONTS / "DejaVuSans-Latin.ttf"
 WORD_FONT = "Noto Sans CJK SC"  # named, not embedded: Word substitutes a CJK face if missing
 
@@ -77,7 +77,7 @@ def letters_pdf(letters: list[Letter], *, title: str = "Letters") -> bytes:
                     width,
                     line,
                     " ".join(paragraph.split()),
-                    align=Align.J,
+                    align=Align.L,
                     new_x=XPos.LMARGIN,
                     new_y=YPos.NEXT,
                 )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from uadash.access import Actor
+from uadash.ui.state import carried
 from uadash.vocab import Role
 
 
@@ -33,3 +35,13 @@ def pages_for(actor: Actor) -> list[st.Page]:
             )
         )
     return pages
+
+
+def sidebar_links(pages: list[st.Page], where: DeltaGenerator) -> None:
+    """The page links, drawn in `where` (at the top of the sidebar). Unlike Streamlit's own
+    navigation they carry the case, period and filters in view (`ui.state.CARRIED`), so
+    "Letter preview" from UA 44.22 opens UA 44.22's letters for the same period."""
+    params = carried()
+    with where:
+        for page in pages:
+            st.page_link(page, query_params=params)
