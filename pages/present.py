@@ -93,15 +93,23 @@ else:
     with right:
         st.dataframe(
             cases,
-            column_order=["case", "title", "actions", "previous", "change"],
+            # A lifetime has no "before": no column of empty cells (the grid writes "None").
+            column_order=[
+                "case",
+                "title",
+                "actions",
+                *(["previous", "change"] if previous else []),
+            ],
             column_config={
                 "case": "Case",
-                "title": st.column_config.TextColumn("Title", width="medium"),
+                # A narrow title (its full text shows on hover) leaves the numbers room.
+                "title": st.column_config.TextColumn("Title", width="small"),
                 "actions": st.column_config.NumberColumn("Actions", format="localized"),
                 "previous": st.column_config.NumberColumn("Before", format="localized"),
                 "change": st.column_config.NumberColumn("Change", format="localized"),
             },
             hide_index=True,
+            width="stretch",
         )
 
 st.header("For reports and officials", divider="gray")

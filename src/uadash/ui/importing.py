@@ -342,6 +342,10 @@ def past_imports(*, actor: Actor) -> None:
     if history.empty:
         st.info("No imports yet.")
         return
+    # No file, no note: an empty cell, not the grid's "None".
+    history = history.assign(
+        filename=history["filename"].fillna(""), note=history["note"].fillna("")
+    )
     st.dataframe(
         history.rename(
             columns={
@@ -363,11 +367,16 @@ def past_imports(*, actor: Actor) -> None:
 
     def label(batch_id: int) -> str:
         row = rows[batch_id]
-        what = row["filename"] if isinstance(row["filename"], str) else row["source"]
+        what = row["filename"] or row["source"]
         return f"#{batch_id} — {what}, {number(int(row['reports']))} reports, by {row['actor']}"
 
     with st.container(border=True):
-        batch_id = st.selectbox("Undo an import", list(rows), format_func=label, key="undo-pick")
+        # The latest import first, not the demo data (which `uadash init` may add later).
+        imported = [i for i, row in rows.items() if row["source"] != "demo"]
+        latest = list(rows).index(imported[0]) if imported else 0
+        batch_id = st.selectbox(
+            "Undo an import", list(rows), index=latest, format_func=label, key="undo-pick"
+        )
         sure = st.checkbox(
             "Yes: delete this import's reports and take them out of every total",
             key=f"undo-sure-{batch_id}",
