@@ -15,7 +15,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state=initial_sidebar_state(),  # collapsed for ?present=1
 )
-links = st.sidebar.container()  # the page links go above the sign-in form
+links = st.sidebar.container(key="pages")  # the page links, above the sign-in form
 sign_in_gate()  # a one-time link, the sign-in form, or the sign-in page when viewing needs it
 pages = pages_for(current_actor())
 page = st.navigation(pages, position="hidden")
