@@ -14,6 +14,7 @@ of DejaVu Sans (fonts-dejavu-core), which the letters use as a fallback.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -46,10 +47,8 @@ def gb2312_hanzi() -> set[int]:
     found = set()
     for high in range(0xB0, 0xF8):
         for low in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 found.add(ord(bytes([high, low]).decode("gb2312")))
-            except UnicodeDecodeError:
-                pass
     return found
 
 

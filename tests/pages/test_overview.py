@@ -6,8 +6,8 @@ from sqlalchemy import Engine
 
 from tests.pages.conftest import TODAY, open_app
 from uadash import queries
-from uadash.queries import CaseFilter
 from uadash.periods import DEFAULT_SPAN, compare
+from uadash.queries import CaseFilter
 from uadash.vocab import CaseStatus
 from uadash.wording import number
 

@@ -358,6 +358,7 @@ def past_imports(*, actor: Actor) -> None:
                 "note": "Note",
             }
         ),
+        column_config={"Reports": st.column_config.NumberColumn(format="localized")},
         hide_index=True,
         width="stretch",
     )
@@ -430,7 +431,13 @@ def export_downloads(*, today: date) -> None:
         case_ids=tuple(case_ids),
         period=chosen_period,
     )
-    st.dataframe(totals, hide_index=True, width="stretch", height=240)
+    st.dataframe(
+        totals,
+        column_config={"actions": st.column_config.NumberColumn(format="localized")},
+        hide_index=True,
+        width="stretch",
+        height=240,
+    )
     st.download_button(
         "Download totals (CSV)",
         csv_bytes(totals),
