@@ -7,6 +7,7 @@ from uadash.ui import session
 from uadash.ui.filters import period_picker
 from uadash.ui.metrics import versus
 from uadash.ui.pickers import case_picker, target_picker
+from uadash.ui.text import md, show
 from uadash.wording import number, plural
 
 engine = session.engine()
@@ -34,14 +35,14 @@ with left:
         help="Fills the [YOUR NAME] placeholders of every letter, the printed ones too.",
     )
     writer_address = st.text_area("Your address (optional)", key="letters-address", height=100)
-    if case.targets:
+    everyone = letters_print.case_letters(
+        case, writer_name=writer_name, writer_address=writer_address, on=today
+    )
+    if everyone:
         st.markdown("**Print every letter**")
         st.caption(
-            f"One letter per page, for each of the {number(len(case.targets))} targets, "
+            f"One letter per page, for each of the {number(len(everyone))} targets, "
             "with your name and address filled in."
-        )
-        everyone = letters_print.case_letters(
-            case, writer_name=writer_name, writer_address=writer_address, on=today
         )
         title = f"{case.label}: letters"
         pdf, word = st.columns(2)
@@ -78,7 +79,7 @@ with right:
     as_letter, as_email, as_tweet, as_call = st.tabs(["Letter", "Email", "Tweet", "Call script"])
     with as_letter:
         for warning in letter.warnings:
-            st.warning(warning)
+            st.warning(md(warning))
         with st.container(border=True):
             st.text(letter.text)
         st.download_button(
@@ -90,10 +91,10 @@ with right:
         )
     with as_email:
         for warning in email.warnings:
-            st.warning(warning)
+            st.warning(md(warning))
+        to, cc = md(email.to or "—", inline=True), md(", ".join(email.cc) or "—", inline=True)
         st.markdown(
-            f"**To:** {email.to or '—'}  \n**CC:** {', '.join(email.cc) or '—'}  \n"
-            f"**Subject:** {email.subject}"
+            f"**To:** {to}  \n**CC:** {cc}  \n**Subject:** {md(email.subject, inline=True)}"
         )
         st.code(email.body, language=None, wrap_lines=True)
         if email.mailto:
@@ -107,7 +108,7 @@ with right:
             )
     with as_tweet:
         for warning in tweet.warnings:
-            st.warning(warning)
+            st.warning(md(warning))
         st.code(tweet.text, language=None, wrap_lines=True)
         counted = f"{tweet.length} / {tweet.limit} characters, counted as X counts them"
         if tweet.over_limit:
@@ -115,4 +116,4 @@ with right:
         else:
             st.caption(counted)
     with as_call:
-        st.markdown(script)
+        show(script)

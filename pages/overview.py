@@ -1,5 +1,6 @@
 """Overview: every case's status and deadline at a glance, and actions over time."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -7,13 +8,13 @@ import streamlit as st
 from uadash import charts, figures, queries
 from uadash.ui import session, state
 from uadash.ui.badges import status_cell_style
-from uadash.ui.filters import bucket_picker, case_filter, period_picker
+from uadash.ui.filters import bucket_picker, case_filter, period_picker, updates_toggle
 from uadash.ui.metrics import change_metric, versus
 from uadash.wording import between, day_range, days_left_text, iso_date, long_date, number
 
 engine = session.engine()
 today = session.today()
-filters = case_filter(engine)
+filters = replace(case_filter(engine), whole_ua=updates_toggle(key="overview"))
 lifetime = session.cached(figures.campaign_lifetime, filters=filters, today=today)
 comparison = period_picker(today=today, lifetime=lifetime)
 period = comparison.period
@@ -62,8 +63,12 @@ else:
         deadline_text=[iso_date(d) if d else "no end date" for d in cases["deadline"]],
         days_text=[days_left_text(d) for d in cases["days_left"]],
         title_text=[
-            t + ("  · demo" if demo else "")
-            for t, demo in zip(cases["title"], cases["is_demo"], strict=True)
+            t
+            + ("  · demo" if demo else "")
+            + (f"  · superseded by {newer}" if isinstance(newer, str) else "")
+            for t, demo, newer in zip(
+                cases["title"], cases["is_demo"], cases["superseded_by"], strict=True
+            )
         ],
     )
     picked = st.dataframe(

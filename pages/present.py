@@ -9,6 +9,7 @@ from uadash.ui import session, state
 from uadash.ui.downloads import chart_with_downloads
 from uadash.ui.metrics import change_metric
 from uadash.ui.present import present_filters, projector_style
+from uadash.ui.text import md
 from uadash.wording import day_range, number
 
 CHANNEL_TITLES = {
@@ -32,12 +33,12 @@ against = f", compared with {day_range(previous.start, previous.end)}" if previo
 when = f"{comparison.label}: {day_range(period.start, period.end)}{against}"
 if one is not None:
     # With one case, the header says whose case it is: a projector needs no sidebar.
-    st.title(f"{one.label} · {one.title}")
-    people = ", ".join(p["name"] for p in one.people_at_risk) or "not named"
-    st.markdown(f"**People at risk: {people}** · {one.country} · {when}")
+    st.title(md(f"{one.label} · {one.title}", inline=True))
+    people = md(", ".join(str(p["name"]) for p in one.people_at_risk) or "not named", inline=True)
+    st.markdown(f"**People at risk: {people}** · {md(one.country or '', inline=True)} · {when}")
 else:
     st.title(f"Urgent Actions · {comparison.label}")
-    st.markdown(f"**{shown.scope}** · {when}")
+    st.markdown(f"**{md(shown.scope, inline=True)}** · {when}")
 
 numbers = session.cached(figures.figures, filters=filters, comparison=comparison)
 # The total on its own, the channels side by side: each card wide enough for its digits.
@@ -138,11 +139,15 @@ st.subheader("A statement for each official")
 statements = summary.target_statements(engine, case, period=period, today=today)
 if not statements:
     st.write(f"{case.label} has no officials on file.")
-tabs = st.tabs([f"{s.target.name} ({number(s.actions)})" for s in statements]) if statements else []
+tabs = (
+    st.tabs([md(f"{s.target.name} ({number(s.actions)})") for s in statements])
+    if statements
+    else []
+)
 for tab, statement in zip(tabs, statements, strict=True):
     with tab:
         if not statement.actions:
-            st.write(f"No actions addressed to {statement.target.name} in this period.")
+            st.write(md(f"No actions addressed to {statement.target.name} in this period."))
             continue
         st.code(statement.text, language=None, wrap_lines=True)
         st.download_button(

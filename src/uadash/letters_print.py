@@ -35,11 +35,12 @@ WORD_FONT = "Noto Sans CJK SC"  # named, not embedded: Word substitutes a CJK fa
 def case_letters(
     case: Case, *, writer_name: str = "", writer_address: str = "", on: date
 ) -> list[Letter]:
-    """The letter for every target of the case, in the case file's order (CC targets too:
-    the embassy gets its copy as a letter of its own)."""
+    """The letter for every current target of the case, in the case file's order (CC targets
+    too: the embassy gets its copy as a letter of its own; retired targets get none)."""
     return [
         render_letter(case, target, writer_name=writer_name, writer_address=writer_address, on=on)
         for target in case.targets
+        if target.retired_at is None
     ]
 
 

@@ -29,7 +29,8 @@ PAGE = "pages/present.py"
 SEED = "44.22-2"
 Q1_2025 = Period(date(2025, 1, 1), date(2025, 3, 31))
 # Everything a reader may touch on the present page: choosing what to see, and downloads.
-READ_ONLY_WIDGETS = {"multiselect", "selectbox", "date_input", "download_button"}
+# A toggle only chooses how to count (each update alone or the whole UA): read-only too.
+READ_ONLY_WIDGETS = {"multiselect", "selectbox", "date_input", "download_button", "toggle"}
 
 
 def open_present(actor: Actor | None = None, **query: str) -> AppTest:
@@ -241,7 +242,7 @@ def test_no_input_changes_data_for_any_role(demo_database: Engine, role: Role) -
         # The page's own controls: the filters in the sidebar and everything in the main area.
         own = [node for node in walk(app.sidebar) if isinstance(node, Widget)]
         own = [node for node in own if node.key not in shell]
-        assert all(str(node.key).startswith("url-") for node in own)
+        assert all(str(node.key).startswith(("url-", "present-")) for node in own)
         main = list(walk(app.main))
         own += [node for node in main if isinstance(node, Widget)]
         kinds = {node.type for node in own}

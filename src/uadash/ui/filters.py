@@ -40,6 +40,17 @@ def case_filter(engine: Engine, *, statuses: bool = True) -> CaseFilter:
     )
 
 
+def updates_toggle(*, key: str) -> bool:
+    """Whether a UA counts across all its updates (on) or each update alone (off)."""
+    with st.sidebar:
+        return st.toggle(
+            "Count each UA across all its updates",
+            key=f"{key}-whole-ua",
+            help="On: one row per UA, with the reports of every update. Off: each update "
+            "counts only its own reports, and a superseded update has its own row.",
+        )
+
+
 def period_picker(*, today: date, lifetime: Period) -> Comparison:
     """The one period picker of every page (`?period=`, and `?from=&to=` for dates), in the
     sidebar: the chosen period and the one it is compared with (`periods.compare`).

@@ -63,8 +63,16 @@ def present_filters(*, today: date) -> Shown:
             "Country", options.countries, name="country", placeholder="All countries"
         )
         tags = state.multiselect("Tag", options.tags, name="tag", placeholder="All tags")
+        whole_ua = st.toggle(
+            "Count each UA across all its updates",
+            key="present-whole-ua",
+            help="On: a chosen update counts with every other update of its UA. Off: alone.",
+        )
     filters = CaseFilter(
-        countries=tuple(countries), tags=tuple(tags), case_ids=tuple(by_ref[ref] for ref in refs)
+        countries=tuple(countries),
+        tags=tuple(tags),
+        case_ids=tuple(by_ref[ref] for ref in refs),
+        whole_ua=whole_ua,
     )
     lifetime = session.cached(figures.campaign_lifetime, filters=filters, today=today)
     comparison = period_picker(today=today, lifetime=lifetime)
