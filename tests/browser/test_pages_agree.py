@@ -132,6 +132,7 @@ def test_overview_on_a_phone_shows_status_and_days_left(browser: Any, demo_serve
     wait_for_script(page)
     table = page.locator('[data-testid="stDataFrame"]')
     table.scroll_into_view_if_needed()
+    page.wait_for_selector('[data-testid="stDataFrame"] th', state="attached")
     # The grid renders only the columns in view: these are there without a swipe.
     headers = page.evaluate(
         """() => [...document.querySelectorAll('[data-testid="stDataFrame"] th')]
