@@ -6,6 +6,7 @@ app. Every setting has a default that makes a local demo work with nothing confi
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import tomllib
@@ -130,6 +131,63 @@ def create_local_reporter_key(path: Path = SECRETS_FILE) -> str:
     path.write_text(line + ("\n" + existing if existing else ""), encoding="utf-8")
     path.chmod(0o600)
     return key
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` requests in any `seconds`; written "20/600"."""
+
+    count: int
+    seconds: float
+
+
+def _rate(name: str, secrets_key: str, default: str) -> Rate:
+    value = _setting(name, secrets_key) or default
+    try:
+        count, seconds = value.split("/")
+        rate = Rate(int(count), float(seconds))
+    except ValueError:
+        raise ConfigError(f"{name}: {value!r} is not a rate such as 20/600") from None
+    if rate.count < 1 or rate.seconds <= 0:
+        raise ConfigError(f"{name}: {value!r} is not a rate such as 20/600")
+    return rate
+
+
+def form_rate_per_address() -> Rate:
+    """Report form posts one client address may send (default 20 in 10 minutes)."""
+    return _rate("UADASH_FORM_RATE_PER_ADDRESS", "form_rate_per_address", "20/600")
+
+
+def form_rate_per_case() -> Rate:
+    """Report form posts one case takes from everyone together, per server process (default
+    30,000 a minute: a big mailing's rush fits, a flood does not)."""
+    return _rate("UADASH_FORM_RATE_PER_CASE", "form_rate_per_case", "30000/60")
+
+
+def trusted_proxies() -> frozenset[str]:
+    """Addresses of reverse proxies whose X-Forwarded-For names the real client (none)."""
+    value = _setting("UADASH_TRUSTED_PROXIES", "trusted_proxies") or ""
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+def form_frame_ancestors() -> str:
+    """Who may show the report form in an iframe: a CSP frame-ancestors list (default any)."""
+    return _setting("UADASH_FORM_FRAME_ANCESTORS", "form_frame_ancestors") or "*"
+
+
+_PROCESS_SECRET = secrets.token_bytes(32)
+
+
+def form_secret() -> bytes:
+    """The key the report form signs its tokens with: `UADASH_FORM_SECRET`, else one derived
+    from the reporter key, else one random per process (fine for a single server only)."""
+    value = _setting("UADASH_FORM_SECRET", "form_secret")
+    if value:
+        return value.encode("utf-8")
+    key = reporter_key()
+    if key is not None:
+        return hashlib.sha256(b"uadash report form\x00" + key).digest()
+    return _PROCESS_SECRET
 
 
 @dataclass(frozen=True)

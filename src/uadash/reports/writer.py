@@ -301,7 +301,15 @@ def insert_reports(session: Session, reports: pd.DataFrame, *, batch: ReportBatc
     else:
         _executemany_reports(dbapi_connection, prepared, batch_id=batch.id)
     _add_to_rollup(session, _tally(prepared))
-    batch.reports = (batch.reports or 0) + len(prepared)
+    # Added in SQL, not read and written back: live reports append to one batch per source
+    # and day from many requests at once, and a read-modify-write would lose some of them.
+    session.execute(
+        update(ReportBatch)
+        .where(ReportBatch.id == batch.id)
+        .values(reports=ReportBatch.reports + len(prepared)),
+        execution_options={"synchronize_session": False},
+    )
+    session.expire(batch, ["reports"])
     return len(prepared)
 
 
