@@ -9,6 +9,7 @@ from uadash.ui.downloads import chart_with_downloads
 from uadash.ui.filters import bucket_picker, period_picker
 from uadash.ui.history import history_table
 from uadash.ui.pickers import case_picker
+from uadash.ui.report_form import report_form_control
 from uadash.wording import long_date, number
 
 engine = session.engine()
@@ -43,6 +44,7 @@ st.page_link(
     icon=":material/mail:",
     query_params={"case": ref},
 )
+report_form_control(case, ref)
 
 period = period_picker(
     today=today, key="case", whole=queries.case_period(engine, case, today=today)

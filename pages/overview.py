@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from uadash import charts, queries
+from uadash import charts, config, queries
 from uadash.ui import session
 from uadash.ui.badges import status_cell, status_cell_style
 from uadash.ui.filters import bucket_picker, case_filter, period_picker
-from uadash.wording import long_date, number, plural
+from uadash.wording import long_date, moment, number, plural
 
 engine = session.engine()
 today = session.today()
@@ -23,6 +23,17 @@ if sources.get("demo"):
     st.info(
         f"Includes {number(sources['demo'])} generated **demo** reports and demo cases.",
         icon=":material/science:",
+    )
+
+arrivals = session.cached(queries.last_live_reports)
+if arrivals:
+    zone = config.timezone()
+    st.caption(
+        "Last live report: "
+        + "; ".join(
+            f"{arrival.source} {moment(arrival.last_report_at, zone)}" for arrival in arrivals
+        )
+        + "."
     )
 
 cases = session.cached(queries.list_cases, filters=filters, today=today)

@@ -19,8 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from uadash import config
-from uadash.access import Actor
+from uadash.access import Actor, require
 from uadash.queries import case_ref, find_case, parse_case_ref, total_actions
 from uadash.reports.intake import (
     Directory,
@@ -36,7 +35,8 @@ from uadash.reports.intake import (
 )
 from uadash.reports.osdi import OsdiOptions, campaign_uri, rows_of_outreaches
 from uadash.reports.sources import LiveSource, form_source
-from uadash.store.models import Case, ReportBatch
+from uadash.store.engine import transaction
+from uadash.store.models import AuditEvent, Case, ReportBatch
 from uadash.vocab import CaseStatus, ReportSource, Role
 
 # The fields of one API report: those of a CSV import, less `source` (the key says it).
@@ -441,5 +441,29 @@ def _day_batch(
     return batch
 
 
-def today() -> date:
-    return config.today()
+def set_report_form(
+    engine: Engine, case_id: int, *, open_: bool, actor: Actor, note: str | None = None
+) -> bool:
+    """Open or close a case's report form, in its history like any edit; returns whether the
+    setting changed."""
+    require(actor, Role.editor, to="open or close a report form")
+    with transaction(engine) as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise IntakeError(f"case {case_id} is not on file")
+        if case.report_form_open == open_:
+            return False
+        case.report_form_open = open_
+        session.flush()  # bumps the case's version
+        session.add(
+            AuditEvent(
+                case_id=case.id,
+                actor=actor.identity,
+                field="report_form",
+                old_value="closed" if open_ else "open",
+                new_value="open" if open_ else "closed",
+                note=note,
+                case_version=case.version,
+            )
+        )
+    return True

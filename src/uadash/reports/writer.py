@@ -635,3 +635,23 @@ def rebuild_rollup(session: Session) -> int:
 def _rowcount(result: Result[Any]) -> int:
     # DML results are CursorResults; the ORM's `execute` is typed with the general Result.
     return int(type_cast(CursorResult[Any], result).rowcount)
+
+
+def batch_count_differences(session: Session) -> list[tuple[int, int, int]]:
+    """Batches whose count of reports differs from the reports they hold:
+    (batch id, stored count, reports found). Empty when every report is counted once."""
+    session.flush()
+    held = (
+        select(ActionReport.batch_id, func.count().label("found"))
+        .where(ActionReport.batch_id.is_not(None))
+        .group_by(ActionReport.batch_id)
+        .subquery("held")
+    )
+    found = func.coalesce(held.c.found, 0)
+    query = (
+        select(ReportBatch.id, ReportBatch.reports, found)
+        .outerjoin(held, held.c.batch_id == ReportBatch.id)
+        .where(ReportBatch.reports != found)
+        .order_by(ReportBatch.id)
+    )
+    return [(int(b), int(stored or 0), int(n)) for b, stored, n in session.execute(query)]
