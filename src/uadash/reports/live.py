@@ -132,10 +132,14 @@ def take_reports(
     used.setdefault(Field.case, cells[Field.case])
     used.setdefault(Field.channel, cells[Field.channel])
     used.setdefault(Field.action_date, cells[Field.action_date])
-    if problems:
-        raise Refused(problems)
     return _write(
-        engine, used, list(range(len(listed))), columns=API_COLUMNS, source=source, origin=origin
+        engine,
+        used,
+        list(range(len(listed))),
+        columns=API_COLUMNS,
+        source=source,
+        origin=origin,
+        found=problems,
     )
 
 
@@ -338,8 +342,10 @@ def _write(
     columns: Mapping[Field, str],
     source: LiveSource | None,
     origin: ReportSource,
+    found: Sequence[ItemProblem] = (),
 ) -> Taken:
-    """Read the cells and write them into the source's batch of today, in one transaction."""
+    """Read the cells and write them into the source's batch of today, in one transaction.
+    `found`: problems already found in the request, refused together with the cells' own."""
     try:
         read = read_options(origin, needs_reporter_key=Field.reporter_email in cells)
     except IntakeError as error:
@@ -347,7 +353,14 @@ def _write(
     for attempt in range(ATTEMPTS):
         try:
             return _write_once(
-                engine, cells, rows, columns=columns, source=source, origin=origin, read=read
+                engine,
+                cells,
+                rows,
+                columns=columns,
+                source=source,
+                origin=origin,
+                read=read,
+                found=found,
             )
         except (IntegrityError, OperationalError) as error:
             # Lost a race with an identical request (its dedupe keys won), or the form's
@@ -371,6 +384,7 @@ def _write_once(
     source: LiveSource | None,
     origin: ReportSource,
     read: Any,
+    found: Sequence[ItemProblem],
 ) -> Taken:
     with Session(engine, expire_on_commit=False) as session:
         session.begin()
@@ -379,8 +393,9 @@ def _write_once(
             readings = read_cells(
                 cells, rows, columns=dict(columns), directory=directory, options=read
             )
-            if readings.problems:
-                raise Refused([_item_problem(p) for p in readings.problems])
+            if readings.problems or found:
+                problems = [*found, *(_item_problem(p) for p in readings.problems)]
+                raise Refused(sorted(problems, key=lambda p: p.index))
             live = source or form_source(session)
             actor = Actor(identity=f"source:{live.name}", role=Role.editor)
             result = ImportResult(source=origin)
