@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from uadash import config
 from uadash.access import PermissionDenied
 from uadash.cases.files import CaseFileError
-from uadash.cli import cases, people, reports, sources
+from uadash.cli import cases, people, reports, server, sources
 from uadash.cli.common import CommandError
 from uadash.database import open_database
 from uadash.reports.intake import IntakeError
@@ -68,4 +68,5 @@ def _parser() -> argparse.ArgumentParser:
     people.add_commands(commands)
     reports.add_commands(commands)
     sources.add_commands(commands)
+    server.add_commands(commands)
     return parser
