@@ -8,9 +8,12 @@ and PostgreSQL give the same answer: PostgreSQL refuses a NUL byte that SQLite w
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -113,6 +116,23 @@ def size_problem(size: int, limits: Limits) -> str | None:
             "(split it into smaller files)"
         )
     return None
+
+
+def file_problem(path: Path, limits: Limits) -> str | None:
+    """Why the file at `path` cannot be read as a `limits.what`, or None. Checked before a
+    byte is read: a folder, a device such as /dev/zero (endless) or /dev/null, a pipe, an
+    empty or an over-large file."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    if stat.S_ISDIR(status.st_mode):
+        return "is a folder"
+    if not stat.S_ISREG(status.st_mode):
+        return "is not a regular file"
+    return size_problem(status.st_size, limits)
 
 
 def _bytes(size: int) -> str:
