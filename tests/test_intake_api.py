@@ -16,6 +16,7 @@ from tests.intake_support import CHINA_CAMPAIGN, OSDI_SAMPLE, batch_count, prepa
 from uadash.access import SYSTEM
 from uadash.cli import main
 from uadash.queries import find_case, total_actions
+from uadash.reports import live
 from uadash.reports.sources import add_source, list_sources, revoke_source
 from uadash.reports.writer import rollup_differences
 from uadash.store.engine import transaction
@@ -144,6 +145,26 @@ def test_a_body_over_the_limit_is_413(
     answer = post(client, key, reports)
     assert answer.status_code == 413
     assert report_count(ready) == 0
+
+
+def test_more_reports_than_a_request_takes_is_413(
+    client: TestClient, key: str, ready: Engine
+) -> None:
+    reports = [{**REPORT, "external_id": f"x{n}"} for n in range(live.MAX_ITEMS + 1)]
+    answer = post(client, key, reports)
+    assert answer.status_code == 413
+    assert "smaller parts" in answer.json()["error"]
+    assert report_count(ready) == 0
+
+
+def test_a_nul_byte_or_deep_nesting_is_refused(client: TestClient, key: str) -> None:
+    answer = post(client, key, {**REPORT, "external_id": "a\u0000b"})
+    assert answer.status_code == 422
+    assert "NUL" in answer.json()["problems"][0]["message"]
+    deep: Any = REPORT
+    for _ in range(20):
+        deep = [deep]
+    assert post(client, key, deep).status_code == 422
 
 
 def test_malformed_json_is_400(client: TestClient, key: str, ready: Engine) -> None:

@@ -60,6 +60,13 @@ def add_commands(commands: Any) -> None:
     order.add_argument("--day-first", action="store_true", help="read 03/11/2026 as 3 November")
     order.add_argument("--month-first", action="store_true", help="read 03/11/2026 as 11 March")
     csv_import.add_argument("--encoding", help="the file's encoding (default: detected)")
+    csv_import.add_argument(
+        "--count-identical",
+        action="store_true",
+        help="count rows with neither id nor reporter email that are identical to rows of an "
+        "earlier import (of another file) as new reports, rather than skip them; the same file "
+        "imported twice still counts once",
+    )
     _import_options(csv_import)
     csv_import.set_defaults(run=_import_actions)
 
@@ -179,6 +186,8 @@ def _finish_import(result: ImportResult, args: argparse.Namespace, started: floa
     if result.encoding:
         delimiter = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(result.delimiter or ",")
         print(f"Read {args.file} as {result.encoding}, columns separated by {delimiter}.")
+    if result.ignored:
+        print(f"Ignored columns: {', '.join(repr(name) for name in result.ignored)}.")
     print(f"{result.summary()} ({time.perf_counter() - started:.1f} s)")
     for problem in result.problems[:20]:
         print(f"  {problem}", file=sys.stderr)
@@ -206,6 +215,7 @@ def _import_actions(engine: Engine, args: argparse.Namespace) -> int:
         all_or_nothing=not args.allow_partial,
         encoding=args.encoding,
         filename=args.file.name,
+        count_identical=args.count_identical,
     )
     started = time.perf_counter()
     result = import_csv(

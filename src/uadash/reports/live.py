@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from uadash import limits
 from uadash.access import Actor, require
 from uadash.queries import case_ref, find_case, parse_case_ref, total_actions
 from uadash.reports.intake import (
@@ -53,8 +54,9 @@ API_FIELDS = {
     "note": Field.note,
 }
 API_COLUMNS = {which: name for name, which in API_FIELDS.items()}
-MAX_ITEMS = 5_000  # reports in one request
-MAX_TEXT = 1_000  # characters in one field of one report
+MAX_ITEMS = limits.INTAKE_API.rows or 1_000  # reports in one request
+MAX_TEXT = limits.INTAKE_API.cell_chars  # characters in one field of one report
+MAX_DEPTH = limits.INTAKE_API.depth or 8
 ATTEMPTS = 4  # a request that lost a race to an identical one is read again, this often
 
 
@@ -78,6 +80,10 @@ class Refused(ValueError):
         self.problems = list(problems)
 
 
+class TooMany(Refused):
+    """More reports in one request than the intake API takes: send them in smaller parts."""
+
+
 @dataclass
 class Taken:
     """What a live request added: new reports, and those already there (a resend)."""
@@ -98,9 +104,10 @@ def take_reports(
 ) -> Taken:
     """One JSON report (an object) or a list of them, all or nothing. Every report needs an
     `external_id` (or a `reporter_email`), so that a webhook's retry counts once."""
+    _check_depth(items)
     listed = items if isinstance(items, list) else [items]
     if len(listed) > MAX_ITEMS:
-        raise Refused([ItemProblem(MAX_ITEMS, "", f"more than {MAX_ITEMS:,} reports at once")])
+        raise TooMany([ItemProblem(MAX_ITEMS, "", f"more than {MAX_ITEMS:,} reports at once")])
     problems: list[ItemProblem] = []
     cells: dict[Field, list[str]] = {which: [] for which in API_FIELDS.values()}
     for index, item in enumerate(listed):
@@ -143,6 +150,11 @@ def take_reports(
     )
 
 
+def _check_depth(document: Any) -> None:
+    if limits.nesting_depth(document, limit=MAX_DEPTH) > MAX_DEPTH:
+        raise Refused([ItemProblem(0, "", f"nests deeper than {MAX_DEPTH} levels")])
+
+
 def _cell(value: Any, name: str) -> tuple[str, str | None]:
     if value is None:
         return "", None
@@ -152,11 +164,8 @@ def _cell(value: Any, name: str) -> tuple[str, str | None]:
         return str(value), None
     if not isinstance(value, str):
         return "", f"is {type(value).__name__}, not text"
-    if len(value) > MAX_TEXT:
-        return "", f"is longer than {MAX_TEXT:,} characters"
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value) or "\x7f" in value:
-        return "", "holds control characters"
-    return value, None
+    problem = limits.text_problem(value, max_chars=MAX_TEXT)
+    return ("", problem) if problem else (value, None)
 
 
 def take_outreaches(
@@ -168,12 +177,13 @@ def take_outreaches(
 ) -> Taken:
     """OSDI outreach records (as `import-osdi` reads them), all or nothing. A campaign is
     mapped to a case by `campaigns`, or by its id when that is a case reference (`44.22-2`)."""
+    _check_depth(records)
     if isinstance(records, dict) and "_embedded" in records:
         records = records["_embedded"].get("osdi:outreaches")
     listed = records if isinstance(records, list) else [records]
     listed = [r.get("osdi:outreach", r) if isinstance(r, dict) else r for r in listed]
     if len(listed) > MAX_ITEMS:
-        raise Refused([ItemProblem(MAX_ITEMS, "", f"more than {MAX_ITEMS:,} records at once")])
+        raise TooMany([ItemProblem(MAX_ITEMS, "", f"more than {MAX_ITEMS:,} records at once")])
     bad = [ItemProblem(i, "", "is not an outreach object") for i, r in enumerate(listed)]
     bad = [problem for problem, r in zip(bad, listed, strict=True) if not isinstance(r, dict)]
     if bad or not listed:
@@ -283,6 +293,16 @@ def take_form(
     if case.closed_because:
         raise Refused([ItemProblem(0, "case", case.closed_because)])
     problems: list[ItemProblem] = []
+    given = {"count": [count], "action_date": [action_date], "email": [email]}
+    given |= {"target": list(target_ids), "channel": list(channels)}
+    for name, values in given.items():
+        for value in values:
+            problem = limits.text_problem(value, max_chars=limits.REPORT_FORM.cell_chars)
+            if problem:
+                problems.append(ItemProblem(0, name, problem))
+                break
+    if problems:
+        raise Refused(problems)
     by_id = {str(target.id): target for target in case.targets}
     chosen = [by_id[t] for t in dict.fromkeys(target_ids) if t in by_id]
     if not chosen or len(chosen) != len(set(target_ids)):

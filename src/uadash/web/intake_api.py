@@ -18,11 +18,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from uadash.reports.live import Refused, Taken, take_outreaches, take_reports
+from uadash import limits
+from uadash.reports.live import Refused, Taken, TooMany, take_outreaches, take_reports
 from uadash.reports.sources import source_for_key
 from uadash.web.throttle import TooLarge, read_body
 
-MAX_BODY_BYTES = 4 * 1024 * 1024  # 5,000 reports of a few hundred bytes each
+MAX_BODY_BYTES = limits.INTAKE_API.file_bytes or 1024 * 1024
 
 
 def routes(engine: Engine) -> list[BaseRoute]:
@@ -73,6 +74,8 @@ class IntakeApi:
             )
         try:
             taken: Taken = await run_in_threadpool(take, body, source)
+        except TooMany as refused:
+            return _error(413, f"{refused}: send them in smaller parts")
         except Refused as refused:
             return JSONResponse(
                 {

@@ -24,13 +24,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from uadash import config
+from uadash import config, limits
 from uadash.reports.intake import IntakeError
 from uadash.reports.live import FormCase, Refused, Taken, case_total, form_case, take_form
 from uadash.vocab import Channel
 from uadash.web.throttle import RateLimiter, TooLarge, client_address, read_body
 
-MAX_FORM_BYTES = 16 * 1024
+MAX_FORM_BYTES = limits.REPORT_FORM.file_bytes or 64 * 1024
 TOKEN_SECONDS = 6 * 3600  # a form left open over lunch still sends
 HONEYPOT = "website"
 CHANNEL_LABELS = {
