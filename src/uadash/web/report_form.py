@@ -14,7 +14,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from html import escape
 from urllib.parse import parse_qs
 
@@ -29,6 +29,7 @@ from uadash.reports.intake import IntakeError
 from uadash.reports.live import FormCase, Refused, Taken, case_total, form_case, take_form
 from uadash.vocab import Channel
 from uadash.web.throttle import RateLimiter, TooLarge, client_address, read_body
+from uadash.wording import long_date, plural
 
 MAX_FORM_BYTES = limits.REPORT_FORM.file_bytes or 64 * 1024
 TOKEN_SECONDS = 6 * 3600  # a form left open over lunch still sends
@@ -39,6 +40,14 @@ CHANNEL_LABELS = {
     Channel.call: "Phone call",
     Channel.tweet: "Tweet or post on X",
     Channel.fax: "Fax",
+}
+
+ACTION_NOUNS = {
+    "letter": ("letter", "letters"),
+    "email": ("email", "emails"),
+    "call": ("phone call", "phone calls"),
+    "tweet": ("tweet", "tweets"),
+    "fax": ("fax", "faxes"),
 }
 
 STYLE = """
@@ -306,13 +315,13 @@ def _thanks(
     values: dict[str, str],
 ) -> str:
     names = {str(t.id): t.name for t in case.targets}
-    labels = {c.value: label.lower() for c, label in CHANNEL_LABELS.items()}
     whom = " and ".join(names.get(t, t) for t in dict.fromkeys(targets))
-    how = " and ".join(labels.get(c, c) for c in dict.fromkeys(channels))
+    count = int(values["count"])
+    how = " and ".join(plural(count, *ACTION_NOUNS.get(c, (c, c))) for c in dict.fromkeys(channels))
+    day = long_date(date.fromisoformat(values["action_date"]))
     if taken.added:
-        said = f"We added {taken.actions:,} action{'' if taken.actions == 1 else 's'}"
-        lead = f"{said}: {escape(values['count'])} × {escape(how)} to {escape(whom)}"
-        lead += f", on {escape(values['action_date'])}."
+        said = f"We added {plural(taken.actions, 'action')}"
+        lead = f"{said}: {escape(how)} to {escape(whom)}, on {escape(day)}."
     else:
         lead = "We had this report already, so it was counted once."
     email = values.get("email", "").strip()
