@@ -25,7 +25,7 @@ from uadash.cli.common import (
     progress_printer,
 )
 from uadash.cli.reports import ensure_reporter_key
-from uadash.demo import NoDemoCases, generate_demo_reports
+from uadash.reports.demo import NoDemoCases, generate_demo_reports
 from uadash.users import ensure_first_admin
 from uadash.wording import deadline_phrase, number, status_label
 
