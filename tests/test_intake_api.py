@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,8 @@ from uadash.access import SYSTEM
 from uadash.cli import main
 from uadash.queries import find_case, total_actions
 from uadash.reports import live
-from uadash.reports.sources import add_source, list_sources, revoke_source
-from uadash.reports.writer import rollup_differences
+from uadash.reports.sources import add_source, list_sources, revoke_source, source_for_key
+from uadash.reports.writer import batch_count_differences, rollup_differences
 from uadash.store.engine import transaction
 from uadash.web import intake_api
 
@@ -234,3 +235,30 @@ def test_check_reports_live_sources_and_is_exact(
     out = capsys.readouterr().out
     assert "actionnetwork: 3 reports" in out
     assert "exact" in out
+
+
+def test_identical_requests_racing_each_other_count_once(ready: Engine, key: str) -> None:
+    source = source_for_key(ready, key)
+    assert source is not None
+    reports = [{**REPORT, "external_id": f"race-{n}", "count": 1} for n in range(20)]
+    results: list[live.Taken] = []
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            results.append(live.take_reports(ready, reports, source=source))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(taken.added for taken in results) == 20
+    assert all(taken.added + taken.already_there == 20 for taken in results)
+    assert case_total(ready) == 20
+    with transaction(ready) as session:
+        assert rollup_differences(session).empty
+        assert batch_count_differences(session) == []
