@@ -237,3 +237,13 @@ def test_a_closed_case_has_no_form_and_refuses_a_post(client: TestClient, ready:
     fields = filled(client)
     assert client.post("/report/39.26", data=fields).status_code == 409
     assert report_count(ready) == 0
+
+
+def test_a_count_beyond_a_supporters_reach_or_a_loose_date_is_refused(
+    client: TestClient, ready: Engine
+) -> None:
+    for changes in [{"count": "1000000"}, {"count": "2.0"}, {"action_date": "24/11/2026"}]:
+        answer = client.post(FORM, data=filled(client, **changes))
+        assert answer.status_code == 422
+        assert "Please check" in answer.text
+    assert report_count(ready) == 0

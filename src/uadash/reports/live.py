@@ -57,6 +57,7 @@ API_COLUMNS = {which: name for name, which in API_FIELDS.items()}
 MAX_ITEMS = limits.INTAKE_API.rows or 1_000  # reports in one request
 MAX_TEXT = limits.INTAKE_API.cell_chars  # characters in one field of one report
 MAX_DEPTH = limits.INTAKE_API.depth or 8
+MAX_FORM_COUNT = 1_000  # actions one supporter reports to one official one way, at most
 ATTEMPTS = 4  # a request that lost a race to an identical one is read again, this often
 
 
@@ -309,6 +310,12 @@ def take_form(
         problems.append(ItemProblem(0, "target", "choose at least one of the officials listed"))
     if not channels:
         problems.append(ItemProblem(0, "channel", "choose how you took action"))
+    if not (count.strip().isdigit() and 1 <= int(count) <= MAX_FORM_COUNT):
+        problems.append(ItemProblem(0, "count", f"write a whole number from 1 to {MAX_FORM_COUNT}"))
+    try:
+        date.fromisoformat(action_date.strip())
+    except ValueError:
+        problems.append(ItemProblem(0, "action_date", "choose the day (YYYY-MM-DD)"))
     if not submission_id or len(submission_id) > 100:
         problems.append(ItemProblem(0, "submission", "the form is incomplete: open it again"))
     if problems:
