@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
 from tests.intake_support import EDITOR, TODAY, prepare
 from uadash.access import SYSTEM
 from uadash.queries import data_stamp, find_case, last_live_reports, total_actions
-from uadash.reports import live
+from uadash.reports import live, writer
 from uadash.reports.intake import import_history, undo_import
 from uadash.reports.sources import FORM_SOURCE, add_source, source_for_key
 
@@ -82,3 +84,53 @@ def test_a_report_added_to_the_days_batch_changes_the_pages_cache_stamp(ready: E
     second = live.take_reports(ready, {**REPORT, "external_id": "w-9"}, source=source)
     assert second.batch_id == first.batch_id  # the same import of the day, one report more
     assert data_stamp(ready) != before
+
+
+def test_a_few_reports_are_prepared_exactly_as_many_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = pd.DataFrame(
+        {
+            "case_id": np.array([3, 3, 4], dtype="int64"),
+            "target_id": pd.array([7, None, 9], dtype="Int64"),
+            "channel": pd.Series(["letter", "email", "call"], dtype=object),
+            "count": np.array([1, 2, 3], dtype="int64"),
+            "action_date": pd.to_datetime(["2026-11-20", "2026-11-21", "2026-11-22"]).astype(
+                "datetime64[s]"
+            ),
+            "reported_at": pd.to_datetime(
+                ["2026-11-24 10:00:00+01:00", "2026-11-24 10:00:01Z", "2026-11-24 23:59:59Z"],
+                utc=True,
+            ),
+            "source": pd.Series(["form", "form", "osdi"], dtype=object),
+            "external_id": pd.Series(["a", None, "c"], dtype=object),
+            "dedupe_key": pd.Series(["k1", "k2", None], dtype=object),
+            "note": pd.Series([None, None, "n"], dtype=object),
+        }
+    )
+    assert writer._prepare_few(frame) is not None  # the plain-Python path is the one tested
+    few = writer.prepare_reports(frame)
+    monkeypatch.setattr(writer, "SMALL_BATCH", 0)
+    many = writer.prepare_reports(frame)
+    for name in ["case_id", "target_id", "target_missing", "count", "action_date", "reported_at"]:
+        assert np.array_equal(getattr(few, name), getattr(many, name)), name
+        assert getattr(few, name).dtype == getattr(many, name).dtype, name
+    assert few.channel.tolist() == many.channel.tolist()
+    assert few.source.tolist() == many.source.tolist()
+    assert {k: v.tolist() for k, v in few.optional.items()} == {
+        k: v.tolist() for k, v in many.optional.items()
+    }
+
+
+def test_a_few_bad_reports_are_refused_with_the_usual_message() -> None:
+    frame = pd.DataFrame(
+        {
+            "case_id": [1],
+            "target_id": pd.array([None], dtype="Int64"),
+            "channel": ["pigeon"],
+            "count": [1],
+            "action_date": pd.to_datetime(["2026-11-20"]),
+            "reported_at": pd.to_datetime(["2026-11-24 10:00Z"], utc=True),
+            "source": ["form"],
+        }
+    )
+    with pytest.raises(writer.ReportsError, match="row 0, column channel: 'pigeon' is not one of"):
+        writer.prepare_reports(frame)
