@@ -9,12 +9,13 @@ key, rolled back and read again, and then finds the first's reports already ther
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -237,8 +238,40 @@ class FormCase:
     newer_ref: str | None = None
 
 
+# Cases change rarely and every change bumps a case's version, so what the form shows of a
+# case and the directory a request reads its cells with are kept per process until then.
+_cached: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+_cache_lock = threading.Lock()
+CASES_STAMP = select(func.count(Case.id), func.max(Case.id), func.sum(Case.version))
+
+
+def _cases_stamp(connection: Any) -> tuple[Any, ...]:
+    return tuple(connection.execute(CASES_STAMP).one())
+
+
+def _remembered(key: tuple[Any, ...], stamp: tuple[Any, ...], make: Any) -> Any:
+    with _cache_lock:
+        found = _cached.get(key)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    value = make()
+    with _cache_lock:
+        if len(_cached) > 1_000:
+            _cached.clear()
+        _cached[key] = (stamp, value)
+    return value
+
+
 def form_case(engine: Engine, ref: str) -> FormCase | None:
     """The case a form link names (`44.22-2`), or None when there is no such case."""
+    with engine.connect() as connection:
+        stamp = _cases_stamp(connection)
+    key = ("form", engine.url.render_as_string(hide_password=False), ref)
+    found: FormCase | None = _remembered(key, stamp, lambda: _form_case(engine, ref))
+    return found
+
+
+def _form_case(engine: Engine, ref: str) -> FormCase | None:
     case = find_case(engine, ref)
     if case is None:
         return None
@@ -416,7 +449,9 @@ def _write_once(
     with Session(engine, expire_on_commit=False) as session:
         session.begin()
         try:
-            directory = Directory.load(session)
+            stamp = _cases_stamp(session.connection())
+            key = ("directory", engine.url.render_as_string(hide_password=False))
+            directory = _remembered(key, stamp, lambda: Directory.load(session))
             readings = read_cells(
                 cells, rows, columns=dict(columns), directory=directory, options=read
             )
