@@ -186,6 +186,6 @@ def test_two_tabs_opening_one_link_at_once_sign_in_once(engine: Engine, account:
 
 
 def test_the_link_is_the_app_address_with_the_token() -> None:
-    assert users.sign_in_link("abc", port=8502) == "http://localhost:8502/?token=abc"
+    assert users.sign_in_link("abc", port=8502) == "http://localhost:8502/session/link?token=abc"
     link = users.sign_in_link("abc", app_url="https://ua.example.org/dash/")
-    assert link == "https://ua.example.org/dash/?token=abc"
+    assert link == "https://ua.example.org/dash/session/link?token=abc"

@@ -372,10 +372,10 @@ def issue_sign_in_token(
 
 
 def sign_in_link(token: str, *, port: int = 8501, app_url: str | None = None) -> str:
-    """`http://localhost:8501/?token=…` (or `app_url` with the token): the app signs in with
-    it once and takes it out of the address bar."""
+    """`http://localhost:8501/session/link?token=…` (or under `app_url`): the route swaps the
+    token for a session once and sends the browser on to the app without it."""
     base = (app_url or f"http://localhost:{port}").rstrip("/")
-    return f"{base}/?token={token}"
+    return f"{base}/session/link?token={token}"
 
 
 def redeem_sign_in_token(engine: Engine, token: str, *, now: datetime | None = None) -> Actor:
