@@ -270,6 +270,9 @@ class SignInFailure(Base):
     failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]
+    # When the next attempt may be checked (the slow-down, or the end of the lock): kept in
+    # the row so that checking it and counting a failure is one conditional UPDATE.
+    next_attempt_at: Mapped[datetime | None]
 
 
 class SignInSession(Base):

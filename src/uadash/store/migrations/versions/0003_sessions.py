@@ -1,5 +1,5 @@
-"""Browser sessions that outlive a reload (named by a signed cookie), and the secrets the app
-keeps for itself (the cookie-signing key).
+"""Browser sessions that outlive a reload (named by a signed cookie), the secrets the app
+keeps for itself (the cookie-signing key), and when a throttled email may next try.
 
 Revision ID: 0003
 Revises: 0002
@@ -48,9 +48,15 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_server_secrets")),
     )
+    with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
+        batch_op.drop_column("next_attempt_at")
     op.drop_table("server_secrets")
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sessions_user_id"))
