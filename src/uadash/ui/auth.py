@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from typing import NoReturn
 
 import streamlit as st
 
@@ -60,6 +61,19 @@ def sign_in_gate() -> Actor:
     with st.sidebar:
         _account_box()
     return actor
+
+
+def needs_editor(message: str) -> NoReturn:
+    """For a page only editors may use, opened by someone else: say so, offer the sign-in
+    form right there, and stop the page."""
+    st.error(message, icon=":material/lock:")
+    actor = current_actor()
+    if actor != ANONYMOUS:
+        st.caption(f"You are signed in as {actor.label}, a {actor.role.value}.")
+    with st.container(width=420):
+        _sign_in_form(key="page")
+        _provider_button()
+    st.stop()
 
 
 # --- ways in -----------------------------------------------------------------------------------
