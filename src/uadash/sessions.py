@@ -336,11 +336,12 @@ def _cookie_key(engine: Engine) -> bytes:
     on it signs alike and a restart keeps everyone signed in."""
     where = engine.url.render_as_string(hide_password=False)
     if where not in _KEYS:
-        _KEYS[where] = _stored_secret(engine, "session_cookie_key").encode()
+        _KEYS[where] = stored_secret(engine, "session_cookie_key").encode()
     return _KEYS[where]
 
 
-def _stored_secret(engine: Engine, name: str) -> str:
+def stored_secret(engine: Engine, name: str) -> str:
+    """A random secret of the app's own, made on first use and kept in the database."""
     for _ in range(2):  # another replica may create it at the same moment
         with Session(engine) as session:
             found = session.get(ServerSecret, name)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import importlib.util
 import json
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 import streamlit as st
 
-from uadash import config, sessions, users
+from uadash import config, deadlines, sessions, users
 from uadash.access import ANONYMOUS, Actor
 from uadash.ui import session
 
@@ -302,4 +303,26 @@ def _account_box() -> None:
         return
     st.markdown(f"**{actor.label}**  \n:gray[{actor.role.value.capitalize()}]")
     st.button("Sign out", icon=":material/logout:", on_click=_sign_out, key="sign-out")
+    _calendar_address(actor)
     st.divider()
+
+
+def _calendar_address(actor: Actor) -> None:
+    """The person's own address of the deadline calendar, for their calendar app."""
+    key = deadlines.feed_key(session.engine(), actor)
+    if key is None:
+        return
+    try:
+        here = urlsplit(str(st.context.url or ""))
+    except Exception:  # no browser behind this run
+        return
+    if not here.netloc:
+        return
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    root = f"{here.scheme}://{here.netloc}" + (f"/{base}" if base else "")
+    with st.expander("Deadline calendar", icon=":material/calendar_month:"):
+        st.caption(
+            "Every active case's deadline, for your calendar app (subscribe by URL). "
+            "The address is yours alone: keep it private."
+        )
+        st.code(f"{root}{deadlines.FEED_PATH}?key={key}", language=None, wrap_lines=True)

@@ -17,10 +17,10 @@ from starlette.routing import BaseRoute, Route
 from streamlit.runtime.pages_manager import PagesManager
 
 from uadash.database import Engine
-from uadash.web import health, sign_in
+from uadash.web import calendar_feed, health, sign_in
 
 # Every module of routes, each with `routes(engine) -> list[BaseRoute]`. Add yours here.
-ROUTE_MODULES: Sequence[ModuleType] = (health, sign_in)
+ROUTE_MODULES: Sequence[ModuleType] = (health, sign_in, calendar_feed)
 
 APP_SCRIPT = Path(__file__).resolve().parents[3] / "app.py"
 
