@@ -204,7 +204,9 @@ def resolve(
             raise SessionEnded(GONE)
         row, user = found
         if row.ended_at is not None:
-            message = SIGNED_OUT_BY_ADMIN if row.end_reason == "admin" else SIGNED_OUT
+            message = {"admin": SIGNED_OUT_BY_ADMIN, "expired": EXPIRED}.get(
+                row.end_reason or "", SIGNED_OUT
+            )
             raise SessionEnded(message, session_id=row.id)
         idle_end = _aware(row.last_seen_at) + rules.idle
         if now >= _aware(row.expires_at) or now >= idle_end:

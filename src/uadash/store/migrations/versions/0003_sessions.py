@@ -49,9 +49,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name", name=op.f("pk_server_secrets")),
     )
     with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
