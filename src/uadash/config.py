@@ -11,7 +11,7 @@ import os
 import secrets
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -94,6 +94,37 @@ def require_sign_in() -> bool:
     if value.strip().lower() in _YES:
         return True
     raise ConfigError(f"UADASH_REQUIRE_SIGN_IN: {value!r} is not yes or no (true/false, 1/0)")
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(text: str, *, setting: str) -> timedelta:
+    """`"90m"`, `"12h"`, `"30d"` (or a number of seconds) as a timedelta; at least a minute."""
+    value = text.strip().lower()
+    unit = _UNITS.get(value[-1:])
+    number = value[:-1] if unit else value
+    try:
+        amount = float(number) * (unit or 1)
+    except ValueError:
+        raise ConfigError(
+            f"{setting}: {text!r} is not a duration (a number with s, m, h or d, e.g. 12h)"
+        ) from None
+    if not amount >= 60:
+        raise ConfigError(f"{setting}: {text!r} is shorter than a minute")
+    return timedelta(seconds=amount)
+
+
+def session_idle_timeout() -> timedelta:
+    """How long a browser stays signed in without a click (default: 2 days)."""
+    value = _setting("UADASH_SESSION_IDLE", "session_idle")
+    return duration(value, setting="UADASH_SESSION_IDLE") if value else timedelta(days=2)
+
+
+def session_lifetime() -> timedelta:
+    """How long a sign-in lasts at most, however busy (default: 30 days)."""
+    value = _setting("UADASH_SESSION_LIFETIME", "session_lifetime")
+    return duration(value, setting="UADASH_SESSION_LIFETIME") if value else timedelta(days=30)
 
 
 REPORTER_KEY_MIN_LENGTH = 32

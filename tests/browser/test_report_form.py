@@ -5,20 +5,15 @@ form refuses. Saves docs/screenshots/report-form.png and report-thanks.png."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import _free_port, run_uadash, wait_for_script
+from tests.browser.conftest import run_uadash, serve, wait_for_script
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
-SERVE = [sys.executable, "-m", "uadash.cli", "serve", "--host", "127.0.0.1", "--port"]
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
@@ -35,37 +30,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for name in ("UADASH_REQUIRE_SIGN_IN", "UADASH_TODAY"):
         env.pop(name, None)
     run_uadash(env, "init", "--demo-reports", "0")
-    port = _free_port()
-    log_path = folder / "serve.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [*SERVE, str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"uadash serve exited:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"uadash serve did not answer:\n{log_path.read_text()}")
-                time.sleep(0.3)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    yield from serve(env, folder)
 
 
 def case_total(browser: Any, base: str) -> int:

@@ -294,3 +294,43 @@ class SignInFailure(Base):
     failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]
+    # When the next attempt may be checked (the slow-down, or the end of the lock): kept in
+    # the row so that checking it and counting a failure is one conditional UPDATE.
+    next_attempt_at: Mapped[datetime | None]
+
+
+class SignInSession(Base):
+    """A browser's sign-in, named by the signed cookie that holds its random id.
+
+    Only the SHA-256 of the id is kept (`secret_hash`), so that a copy of the database (a
+    backup, a leaked dump) holds no cookie anyone could use; the id is 256 random bits, so an
+    unsalted hash cannot be reversed. A session started by the app's script has no id yet:
+    it is handed to the browser by a short-lived single-use `handover` secret (also only
+    hashed) that a route swaps for the cookie.
+    """
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handover_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handover_expires_at: Mapped[datetime | None]
+    method: Mapped[str] = mapped_column(String(16))  # "password", "link" or "provider"
+    user_agent: Mapped[str | None] = mapped_column(String(400))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # the absolute end, whatever the activity
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class ServerSecret(Base):
+    """Secrets the app makes for itself and every replica must share (the key that signs
+    session cookies): kept in the shared database, so that nothing has to be configured."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]

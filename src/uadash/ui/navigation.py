@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from uadash.access import Actor
@@ -20,16 +22,25 @@ def pages_for(actor: Actor) -> list[st.Page]:
             "pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"
         ),
     ]
-    if actor.may(Role.editor):
-        pages.append(
-            st.Page("pages/edit.py", title="Edit cases", icon=":material/edit:", url_path="edit")
+    # Editing pages are listed for editors only, but exist for everyone: a viewer who follows
+    # a link to /edit gets that page's own "needs an editor's sign-in", not "Page not found".
+    editing: Literal["visible", "hidden"] = "visible" if actor.may(Role.editor) else "hidden"
+    pages.append(
+        st.Page(
+            "pages/edit.py",
+            title="Edit cases",
+            icon=":material/edit:",
+            url_path="edit",
+            visibility=editing,
         )
-        pages.append(
-            st.Page(
-                "pages/import.py",
-                title="Import reports",
-                icon=":material/upload_file:",
-                url_path="import",
-            )
+    )
+    pages.append(
+        st.Page(
+            "pages/import.py",
+            title="Import reports",
+            icon=":material/upload_file:",
+            url_path="import",
+            visibility=editing,
         )
+    )
     return pages

@@ -17,10 +17,10 @@ from starlette.routing import BaseRoute, Route
 from streamlit.runtime.pages_manager import PagesManager
 
 from uadash.database import Engine
-from uadash.web import health, intake_api, report_form
+from uadash.web import calendar_feed, health, intake_api, report_form, sign_in
 
 # Every module of routes, each with `routes(engine) -> list[BaseRoute]`. Add yours here.
-ROUTE_MODULES: Sequence[ModuleType] = (health, report_form, intake_api)
+ROUTE_MODULES: Sequence[ModuleType] = (health, sign_in, calendar_feed, report_form, intake_api)
 
 APP_SCRIPT = Path(__file__).resolve().parents[3] / "app.py"
 
