@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from uadash import config
+from uadash import config, errors
 from uadash.access import PermissionDenied
 from uadash.cases.files import CaseFileError
 from uadash.cli import cases, people, reports
@@ -50,9 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if os.environ.get("UADASH_DEBUG"):
             raise
+        log = errors.log_path()
+        errors.log_to_file(log)
+        command = " ".join(sys.argv[1:] if argv is None else argv)
+        error_id = errors.report(error, where=f"uadash {command}"[:300])
         print(
-            f"uadash: unexpected {type(error).__name__}: {error} "
-            "(set UADASH_DEBUG=1 for the traceback)",
+            f"uadash: unexpected {type(error).__name__} (error id {error_id}; the traceback is "
+            f"in {log}, or set UADASH_DEBUG=1 to see it)",
             file=sys.stderr,
         )
         return 2
