@@ -3,6 +3,7 @@
 import streamlit as st
 
 from uadash.ui.auth import current_actor, sign_in_gate
+from uadash.ui.errors import guarded
 from uadash.ui.navigation import pages_for
 from uadash.ui.present import initial_sidebar_state
 from uadash.ui.session import leave_pages_folder_mode
@@ -16,4 +17,6 @@ st.set_page_config(
     initial_sidebar_state=initial_sidebar_state(),  # collapsed for ?present=1
 )
 sign_in_gate()  # a one-time link, the sign-in form, or the sign-in page when viewing needs it
-st.navigation(pages_for(current_actor())).run()
+page = st.navigation(pages_for(current_actor()))
+with guarded(f"page {page.url_path or 'overview'}"):  # no traceback reaches a user
+    page.run()

@@ -33,7 +33,7 @@ def test_sizes_and_nesting() -> None:
     assert limits.size_problem(0, limits.CSV) == "is empty"
     assert limits.size_problem(10, limits.CASE_FILE) is None
     assert limits.size_problem(2 * limits.MIB, limits.CASE_FILE) == (
-        "is 2 MiB; a case file may be at most 1 MiB (split it into smaller files)"
+        "is 2,097,152 bytes; a case file may be at most 256 KiB (split it into smaller files)"
     )
     deep: list[object] = []
     for _ in range(100_000):  # no recursion: this would overflow a recursive walk

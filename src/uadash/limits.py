@@ -43,7 +43,7 @@ CSV = Limits(
 # An OSDI document is parsed whole (JSON has no standard streaming form): its size is memory.
 OSDI = Limits("OSDI import", file_bytes=32 * MIB, rows=200_000, cell_chars=10_000, depth=32)
 # One case per file: a few kilobytes in practice.
-CASE_FILE = Limits("case file", file_bytes=1 * MIB, cell_chars=100_000, depth=16, aliases=0)
+CASE_FILE = Limits("case file", file_bytes=256 * KIB, cell_chars=100_000, depth=16, aliases=0)
 # A pasted or uploaded Urgent Action text (the UA-text reader).
 UA_TEXT = Limits("UA text", file_bytes=1 * MIB, cell_chars=200_000)
 # The supporters' report form and the intake API: one request.
@@ -112,7 +112,7 @@ def size_problem(size: int, limits: Limits) -> str | None:
         return "is empty"
     if limits.file_bytes is not None and size > limits.file_bytes:
         return (
-            f"is {_bytes(size)}; a {limits.what} may be at most {_bytes(limits.file_bytes)} "
+            f"is {size:,} bytes; a {limits.what} may be at most {_bytes(limits.file_bytes)} "
             "(split it into smaller files)"
         )
     return None

@@ -8,13 +8,15 @@ traceback, and exit non-zero. Each subject's commands live in a module of their 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from uadash import config
+from uadash import config, errors
 from uadash.access import PermissionDenied
 from uadash.cases.files import CaseFileError
 from uadash.cli import cases, people, reports, server, sources
@@ -25,11 +27,13 @@ from uadash.reports.intake import IntakeError
 __all__ = ["CommandError", "main"]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+def main(argv: Sequence[str] | None = None, *, engine: Engine | None = None) -> int:
+    """Run one command; `engine`, when given, is the database already open (the fuzz suite
+    runs thousands of commands on one)."""
+    args = _parser().parse_args(argv)
     try:
-        engine = open_database(args.database_url)
+        if engine is None:
+            engine = open_database(args.database_url)
         result: int = args.run(engine, args)
         return result
     except CaseFileError as error:
@@ -50,14 +54,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if os.environ.get("UADASH_DEBUG"):
             raise
+        log = errors.log_path()
+        errors.log_to_file(log)
+        command = " ".join(sys.argv[1:] if argv is None else argv)
+        error_id = errors.report(error, where=f"uadash {command}"[:300])
         print(
-            f"uadash: unexpected {type(error).__name__}: {error} "
-            "(set UADASH_DEBUG=1 for the traceback)",
+            f"uadash: unexpected {type(error).__name__} (error id {error_id}; the traceback is "
+            f"in {log}, or set UADASH_DEBUG=1 to see it)",
             file=sys.stderr,
         )
         return 2
 
 
+@functools.cache  # parsing does not change a parser; building one costs 40 ms
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="uadash", description=__doc__.splitlines()[0])
     parser.add_argument(

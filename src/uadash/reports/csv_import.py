@@ -386,6 +386,16 @@ class _Opened:
 
 @contextmanager
 def _open_csv(handle: IO[bytes], encoding: str | None) -> Iterator[_Opened]:
+    # A first line beyond the limit is refused before the whole file is scanned for its
+    # encoding (four bytes per character at most, in any encoding read here).
+    head = handle.read(4 * MAX_LINE + 1)
+    handle.seek(0)
+    if len(head) > 4 * MAX_LINE and b"\n" not in head and b"\r" not in head:
+        raise IntakeError(
+            f"line 1 is longer than {MAX_LINE:,} characters, the limit for one line "
+            "(is it a CSV file?)"
+        )
+    del head
     chosen = encoding or detect_encoding(handle)
     try:
         codecs.lookup(chosen)

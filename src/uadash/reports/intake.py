@@ -189,10 +189,16 @@ class ImportResult:
     def _identical_sentence(self) -> str:
         if not self.identical_before:
             return ""
-        verb = "was" if self.identical_before == 1 else "were"
+        one = self.identical_before == 1
+        unit = self.unit
+        verb, repeats = (
+            ("was", f"a repeat of an identical {unit}")
+            if one
+            else ("were", f"repeats of identical {unit}s")
+        )
         return (
-            f" Of these, {_n(self.identical_before, unit := self.unit)} with neither id nor "
-            f"reporter email {verb} taken as repeats of identical {unit}s of an earlier import "
+            f" Of these, {_n(self.identical_before, unit)} with neither id nor "
+            f"reporter email {verb} taken as {repeats} of an earlier import "
             "(another file's, unless this file was imported before); if two supporters "
             "reported the same, import again counting identical rows (--count-identical): "
             "the same file twice still counts once."
