@@ -22,6 +22,15 @@ def pages_for(actor: Actor) -> list[st.Page]:
             "pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"
         ),
     ]
+    if actor.may(Role.editor):
+        pages.append(
+            st.Page(
+                "pages/new_case.py",
+                title="New case",
+                icon=":material/note_add:",
+                url_path="new-case",
+            )
+        )
     # Editing pages are listed for editors only, but exist for everyone: a viewer who follows
     # a link to /edit gets that page's own "needs an editor's sign-in", not "Page not found".
     editing: Literal["visible", "hidden"] = "visible" if actor.may(Role.editor) else "hidden"

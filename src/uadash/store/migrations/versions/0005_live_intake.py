@@ -2,7 +2,7 @@
 and a per-case switch for the public report form.
 
 Revision ID: 0005
-Revises: 0003 (written on 0002; re-chained after 0003 when issue10-server was merged in)
+Revises: 0004 (written on 0002; re-chained after 0003 and 0004 when issue10-server and main were merged in)
 Create Date: 2026-12-01 23:50:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
