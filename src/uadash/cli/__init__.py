@@ -1,7 +1,9 @@
 """The `uadash` command: prepare the database, load case files, make demo data, list cases.
 
 Every command works on the configured database (`UADASH_DATABASE_URL`, else the SQLite file
-under `data/`) unless `--database-url` says otherwise. Errors print a short message, never a
+under `data/`) unless `--database-url` says otherwise, but for those that set
+`needs_database=False` (`parse-ua`, which reads only a file): they get no engine, and no
+database is opened or created. Errors print a short message, never a
 traceback, and exit non-zero. Each subject's commands live in a module of their own.
 """
 
@@ -12,24 +14,35 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import SQLAlchemyError
+from uadash.cli import documents
 
-from uadash import config
-from uadash.access import PermissionDenied
-from uadash.cases.files import CaseFileError
-from uadash.cli import cases, people, reports, server
-from uadash.cli.common import CommandError
-from uadash.database import open_database
-from uadash.reports.intake import IntakeError
-
-__all__ = ["CommandError", "main"]
+__all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] and argv[0] in documents.COMMANDS:
+        return documents.main(argv)  # reads a file only: no database, no heavy imports
+    return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from uadash import config
+    from uadash.access import PermissionDenied
+    from uadash.cases.documents import DocumentError
+    from uadash.cases.files import CaseFileError
+    from uadash.cli.common import CommandError
+    from uadash.database import open_database
+    from uadash.reports.intake import IntakeError
+
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        engine = open_database(args.database_url)
+        # A command that reads only files says so with set_defaults(needs_database=False):
+        # it gets no engine, and no database is opened or created for it.
+        engine = open_database(args.database_url) if args.needs_database else None
         result: int = args.run(engine, args)
         return result
     except CaseFileError as error:
@@ -37,7 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except (CommandError, config.ConfigError, IntakeError, PermissionDenied) as error:
+    except (
+        CommandError,
+        DocumentError,
+        config.ConfigError,
+        IntakeError,
+        PermissionDenied,
+    ) as error:
         print(f"uadash: {error}", file=sys.stderr)
         return 1
     except SQLAlchemyError as error:
@@ -59,13 +78,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from uadash.cli import cases, people, reports, server
+
     parser = argparse.ArgumentParser(prog="uadash", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--database-url", help="database to use (default: UADASH_DATABASE_URL or data/uadash.db)"
     )
+    parser.set_defaults(needs_database=True)
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     cases.add_commands(commands)
     people.add_commands(commands)
     reports.add_commands(commands)
+    documents.add_commands(commands)
     server.add_commands(commands)
     return parser
