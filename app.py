@@ -3,6 +3,7 @@
 import streamlit as st
 
 from uadash.ui.auth import current_actor, sign_in_gate
+from uadash.ui.errors import guarded
 from uadash.ui.navigation import pages_for, sidebar_links
 from uadash.ui.present import initial_sidebar_state
 from uadash.ui.session import leave_pages_folder_mode
@@ -20,4 +21,5 @@ sign_in_gate()  # a one-time link, the sign-in form, or the sign-in page when vi
 pages = pages_for(current_actor())
 page = st.navigation(pages, position="hidden")
 sidebar_links(pages, links)
-page.run()
+with guarded(f"page {page.url_path or 'overview'}"):  # no traceback reaches a user
+    page.run()

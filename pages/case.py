@@ -11,6 +11,7 @@ from uadash.ui.filters import bucket_picker, period_picker
 from uadash.ui.history import history_table
 from uadash.ui.metrics import change_metric, versus
 from uadash.ui.pickers import case_picker
+from uadash.ui.report_form import report_form_control
 from uadash.ui.text import md, show
 from uadash.ui.timeline import superseded_mark, updates_timeline
 from uadash.wording import day_range, long_date, number
@@ -52,6 +53,7 @@ st.page_link(
     icon=":material/mail:",
     query_params={**state.carried(), "case": ref},
 )
+report_form_control(case, ref)
 
 comparison = period_picker(today=today, lifetime=queries.case_period(engine, case, today=today))
 period = comparison.period

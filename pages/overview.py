@@ -5,12 +5,20 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from uadash import charts, figures, queries
+from uadash import charts, config, figures, queries
 from uadash.ui import session, state
 from uadash.ui.badges import status_cell_style
 from uadash.ui.filters import bucket_picker, case_filter, period_picker, updates_toggle
 from uadash.ui.metrics import change_metric, versus
-from uadash.wording import between, day_range, days_left_text, iso_date, long_date, number
+from uadash.wording import (
+    between,
+    day_range,
+    days_left_text,
+    iso_date,
+    long_date,
+    moment,
+    number,
+)
 
 engine = session.engine()
 today = session.today()
@@ -29,6 +37,17 @@ if sources.get("demo"):
     st.info(
         f"Includes {number(sources['demo'])} generated **demo** reports and demo cases.",
         icon=":material/science:",
+    )
+
+arrivals = session.cached(queries.last_live_reports)
+if arrivals:
+    zone = config.timezone()
+    st.caption(
+        "Last live report: "
+        + "; ".join(
+            f"{arrival.source} {moment(arrival.last_report_at, zone)}" for arrival in arrivals
+        )
+        + "."
     )
 
 cases = session.cached(queries.list_cases, filters=filters, today=today, period=period)

@@ -12,7 +12,7 @@ import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Engine, Select, cast, func, literal, selec
 from sqlalchemy import Date as SqlDate
 from sqlalchemy.orm import Session, selectinload
 
-from uadash.store.models import ActionDaily, Case, ReportBatch, Target
+from uadash.store.models import ActionDaily, Case, IntakeSource, ReportBatch, Target
 from uadash.vocab import CaseStatus, Channel, TargetRole
 from uadash.wording import DUE_SOON_DAYS, attention_word, suggested_only
 
@@ -406,6 +406,7 @@ def data_stamp(engine: Engine) -> tuple[Any, ...]:
         func.max(ReportBatch.id),
         func.sum(ReportBatch.reports),
         func.max(ReportBatch.created_at),
+        func.max(ReportBatch.last_report_at),  # live reports add to a batch of the day
     )
     cases = select(func.count(Case.id), func.max(Case.id), func.sum(Case.version))
     with engine.connect() as connection:
@@ -420,6 +421,41 @@ def reports_by_source(engine: Engine) -> dict[str, int]:
     query = select(ReportBatch.source, func.sum(ReportBatch.reports)).group_by(ReportBatch.source)
     with engine.connect() as connection:
         return {_enum_value(source): int(n or 0) for source, n in connection.execute(query)}
+
+
+@dataclass(frozen=True)
+class LiveArrival:
+    """When the last live report came in from one intake source (the form, an API key)."""
+
+    source: str
+    last_report_at: datetime
+    reports: int
+
+
+def last_live_reports(engine: Engine) -> list[LiveArrival]:
+    """Each intake source that has sent reports, the newest arrival first."""
+    query = (
+        select(
+            IntakeSource.name,
+            func.max(ReportBatch.last_report_at),
+            func.coalesce(func.sum(ReportBatch.reports), 0),
+        )
+        .join(ReportBatch, ReportBatch.intake_source_id == IntakeSource.id)
+        .where(ReportBatch.last_report_at.is_not(None))
+        .group_by(IntakeSource.name)
+    )
+    with engine.connect() as connection:
+        rows = [
+            LiveArrival(name, _aware(last), int(reports))
+            for name, last, reports in connection.execute(query)
+            if last is not None
+        ]
+    return sorted(rows, key=lambda row: row.last_report_at, reverse=True)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

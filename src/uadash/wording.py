@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 from uadash.vocab import OUTCOME_LABELS, STATUS_LABELS, CaseStatus, Outcome
 
@@ -17,6 +17,12 @@ def iso_date(day: date | None) -> str:
 def long_date(day: date) -> str:
     """`18 March 2025`."""
     return f"{day.day} {day:%B %Y}"
+
+
+def moment(at: datetime, zone: tzinfo) -> str:
+    """`18 March 2025, 14:05` in `zone`."""
+    local = at.astimezone(zone)
+    return f"{long_date(local.date())}, {local:%H:%M}"
 
 
 def short_date(day: date) -> str:

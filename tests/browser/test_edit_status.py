@@ -164,18 +164,21 @@ def test_the_one_time_link_printed_by_init_signs_in_once(
     base, url = editing_app
     env = {**os.environ, "UADASH_DATABASE_URL": url}
     printed = run_uadash(env, "user", "link", "admin@localhost")
-    token = printed.split("?token=", 1)[1].split()[0]
+    link = base + "/session/link?" + printed.split("/session/link?", 1)[1].split()[0]
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    other = browser.new_page(viewport={"width": 1440, "height": 1000})  # another browser
     try:
-        page.goto(f"{base}/?token={token}")
+        page.goto(link)
         wait_for_script(page)
         page.wait_for_selector('[data-testid="stSidebar"] >> text=Sign out')
         assert "token=" not in page.url
         assert page.locator(".st-key-pages").get_by_text("Edit cases").count()
 
-        page.goto(f"{base}/?token={token}")  # used: a new session stays signed out
-        wait_for_script(page)
-        assert "already been used" in sidebar(page).inner_text()
-        assert not page.locator(".st-key-pages").get_by_text("Edit cases").count()
+        other.goto(link)  # used: the other browser stays signed out
+        wait_for_script(other)
+        assert "token=" not in other.url
+        assert "already been used" in sidebar(other).inner_text()
+        assert not other.locator(".st-key-pages").get_by_text("Edit cases").count()
     finally:
         page.close()
+        other.close()

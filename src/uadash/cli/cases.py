@@ -25,8 +25,8 @@ from uadash.cli.common import (
     progress_printer,
 )
 from uadash.cli.reports import ensure_reporter_key
-from uadash.demo import NoDemoCases, generate_demo_reports
 from uadash.periods import Span, compare
+from uadash.reports.demo import NoDemoCases, generate_demo_reports
 from uadash.users import ensure_first_admin
 from uadash.wording import SUGGESTED_DATE, day_range, deadline_phrase, number, plural
 

@@ -127,6 +127,14 @@ def _csv_file(engine: Any, data: bytes, *, name: str, upload_id: str, actor: Act
         help="Write the good rows even if some rows are refused. By default one bad row "
         "and nothing is written.",
     )
+    count_identical = right.checkbox(
+        "Count rows identical to an earlier import's as new reports",
+        key=f"identical-{upload_id}",
+        help="Rows with neither an id nor a reporter email are told apart only by what they "
+        "say, so a row identical to one already imported (from another file, say) is skipped "
+        "as imported before. Tick this if two supporters may have reported the same: the "
+        "same file imported twice still counts once.",
+    )
     options = CsvOptions(
         source=ReportSource(source),
         mapping=mapping,
@@ -134,6 +142,7 @@ def _csv_file(engine: Any, data: bytes, *, name: str, upload_id: str, actor: Act
         all_or_nothing=not partial,
         encoding=detected.encoding,  # read once already: no need to scan the file again
         filename=name,
+        count_identical=count_identical,
     )
     try:
         preview = csv_import.preview_csv(engine, data, options=options)
