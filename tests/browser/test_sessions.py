@@ -165,9 +165,13 @@ def test_an_expired_session_and_a_tampered_cookie_are_signed_out_with_a_message(
 WATCH_EDITING = """
 window.__editingShown = [];
 new MutationObserver(() => {
-  const nav = document.querySelector('.st-key-pages');
-  const text = nav ? nav.innerText : "";
-  const links = document.querySelectorAll('a[href$="/edit"], a[href$="/import"]');
+  // Our page links (.st-key-pages) and Streamlit's own navigation, which lists the raw page
+  // files on a fresh server if anything goes wrong.
+  const navs = document.querySelectorAll('.st-key-pages, [data-testid="stSidebarNav"]');
+  const text = Array.from(navs, (nav) => nav.innerText).join(" ");
+  const links = document.querySelectorAll(
+    'a[href$="/edit"], a[href*="/edit?"], a[href$="/import"], a[href*="/import?"]'
+  );
   if (/Edit cases|Import reports|\\bedit\\b|\\bimport\\b/.test(text) || links.length) {
     window.__editingShown.push(text);
   }
