@@ -47,7 +47,7 @@ from streamlit.testing.v1 import AppTest
 
 from uadash import queries
 from uadash.cases.files import case_files, load_case_files
-from uadash.demo import generate_demo_reports, generate_section_cases
+from uadash.reports.demo import generate_demo_reports, generate_section_cases
 from uadash.store.engine import make_engine, upgrade
 from uadash.store.models import ActionDaily, ActionMonthly, ActionReport, ActionWeekly
 

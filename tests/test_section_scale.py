@@ -15,14 +15,14 @@ from sqlalchemy import Engine, func, select
 from tests.conftest import CASES_DIR
 from uadash import queries
 from uadash.cases.files import case_files, load_case_files
-from uadash.demo import (
+from uadash.queries import Bucket, CaseFilter, Period
+from uadash.reports import rollups, writer
+from uadash.reports.demo import (
     GENERATED_SOURCE,
     GeneratedCasesInUse,
     generate_demo_reports,
     generate_section_cases,
 )
-from uadash.queries import Bucket, CaseFilter, Period
-from uadash.reports import rollups
 from uadash.reports.writer import delete_batch, insert_reports, rebuild_rollup
 from uadash.store.engine import transaction
 from uadash.store.models import ActionMonthly, ActionReport, ActionWeekly, Case, ReportBatch
@@ -155,6 +155,32 @@ def test_weekly_and_monthly_rollups_stay_exact_through_writes_undo_and_rebuild(
     with transaction(section) as session:
         session.execute(ActionWeekly.__table__.delete())
         rebuild_rollup(session)
+    assert _coarse_differences(section) == {"week": 0, "month": 0}
+
+
+def test_a_live_requests_few_reports_keep_the_weekly_and_monthly_rollups_exact(
+    section: Engine,
+) -> None:
+    """A batch of up to `writer.SMALL_BATCH` reports (a form post, an API request) is tallied
+    in plain Python: the coarse rollups must add it up as the pandas path does, into rows
+    already there and new ones, across a week's and a month's end."""
+    with transaction(section) as session:
+        case_ids = session.scalars(select(Case.id).order_by(Case.id).limit(3)).all()
+        days = [date(2026, 8, 30), date(2026, 8, 31), date(2026, 9, 1), date(2026, 9, 7)]
+        reports = pd.DataFrame(
+            {
+                "case_id": [case_ids[i % 3] for i in range(12)],
+                "target_id": pd.array([None] * 12, dtype="Int64"),
+                "channel": ["letter", "email", "letter", "call"] * 3,
+                "count": [1, 2, 3] * 4,
+                "action_date": pd.to_datetime([days[i % 4] for i in range(12)]),
+                "reported_at": pd.Timestamp(datetime(2026, 9, 8, 12, tzinfo=UTC)),
+                "source": "form",
+            }
+        )
+        assert writer._prepare_few(reports) is not None  # the plain-Python path, not pandas
+        batch = ReportBatch(source=ReportSource.form, actor="test", note="live")
+        assert insert_reports(session, reports, batch=batch) == 12
     assert _coarse_differences(section) == {"week": 0, "month": 0}
 
 

@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
+from uadash import limits
 from uadash.store.engine import transaction
 from uadash.store.models import ActionReport, AuditEvent, Case, Target
 from uadash.vocab import CaseStatus, Outcome, TargetRole
@@ -57,6 +58,8 @@ PERSON_KEYS = ("name", "native_name", "description")
 
 UA_NUMBER = re.compile(r"(?:0|[1-9]\d{0,3})\.\d{2}")  # "44.22"; no leading zero
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_DEPTH = limits.CASE_FILE.depth or 16
+MAX_TEXT = limits.CASE_FILE.cell_chars
 RELATIVE_DATE = re.compile(r"today(?:([+-])(\d{1,4}))?")
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -224,6 +227,8 @@ def read_case_file(path: Path, *, today: date) -> CaseSpec:
 
     Raises `CaseFileError` listing every problem of the file.
     """
+    if problem := limits.file_problem(path, limits.CASE_FILE):
+        raise CaseFileError([Problem(path, None, "", problem)])
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -234,18 +239,73 @@ def read_case_file(path: Path, *, today: date) -> CaseSpec:
         line = raw[: error.start].count(b"\n") + 1
         raise CaseFileError([Problem(path, line, "", "not UTF-8 text")]) from None
     try:
+        if shape := _shape_problem(path, source):
+            raise CaseFileError([shape])
         # Composed separately for line numbers and duplicate keys; values come from the loader.
         root = yaml.compose(source, Loader=yaml.SafeLoader)
         data = yaml.load(source, Loader=_CaseLoader)
     except yaml.YAMLError as error:
         raise CaseFileError([_syntax_problem(path, error)]) from None
+    except RecursionError:
+        raise CaseFileError([Problem(path, None, "YAML syntax", _TOO_DEEP)]) from None
     reader = _Reader(path, today=today)
     if root is not None:
         reader.index(root, ())
+    reader.text_rule(data)
     spec = reader.case(data, source_file=str(path), source_hash=hashlib.sha256(raw).hexdigest())
     if spec is None or reader.problems:
         raise CaseFileError(sorted(reader.problems, key=lambda problem: problem.line or 0))
     return spec
+
+
+_OPENING = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+# libyaml's scanner where it is installed: the tokens are the same, ten times sooner.
+_SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _shape_problem(path: Path, source: str) -> Problem | None:
+    """Anchors, aliases or nesting beyond the limits, found from the file's tokens alone.
+
+    Nothing is built first: a "billion laughs" file of nested aliases expands to gigabytes
+    once loaded, and composing `[` nested 100,000 deep exhausts Python's stack."""
+    depth = 0
+    try:
+        for token in yaml.scan(source, Loader=_SCANNER):
+            problem = _token_problem(path, token, depth)
+            if problem is not None:
+                return problem
+            if isinstance(token, _OPENING):
+                depth += 1
+            elif isinstance(token, _CLOSING):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing the file reports it, with the context the parser gives
+    return None
+
+
+def _token_problem(path: Path, token: yaml.Token, depth: int) -> Problem | None:
+    line = token.start_mark.line + 1
+    if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+        what = "YAML anchor" if isinstance(token, yaml.AnchorToken) else "YAML alias"
+        return Problem(
+            path,
+            line,
+            what,
+            "anchors (&name) and aliases (*name) are not allowed in case files; "
+            "write each value out",
+        )
+    if isinstance(token, _OPENING) and depth + 1 > MAX_DEPTH:
+        return Problem(path, line, "YAML syntax", _TOO_DEEP)
+    return None
+
+
+_TOO_DEEP = f"lists and mappings are nested more than {MAX_DEPTH} levels deep (a case file needs 3)"
 
 
 def _syntax_problem(path: Path, error: yaml.YAMLError) -> Problem:
@@ -333,6 +393,23 @@ class _Reader:
                 seen.add(name)
                 self.lines[child] = key_node.start_mark.line + 1
                 self.index(value_node, child)
+
+    def text_rule(self, data: Any) -> None:
+        """Every text in the file, keys included, against the one rule for text (`limits`):
+        a double-quoted "\\0" is a NUL byte, which PostgreSQL would refuse."""
+        stack: list[tuple[Any, Key]] = [(data, ())]
+        while stack:
+            value, key = stack.pop()
+            if isinstance(value, str):
+                if reason := limits.text_problem(value, max_chars=MAX_TEXT):
+                    self.report(key, reason)
+            elif isinstance(value, dict):
+                for name, item in value.items():
+                    if isinstance(name, str) and (reason := limits.text_problem(name)):
+                        self.report((*key, name), f"the field name {reason}")
+                    stack.append((item, (*key, str(name))))
+            elif isinstance(value, list):
+                stack.extend((item, (*key, position)) for position, item in enumerate(value))
 
     def line(self, key: Key) -> int:
         while key not in self.lines and key:

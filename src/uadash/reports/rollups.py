@@ -4,7 +4,8 @@
 is millions of rows, and a figure for a whole year or a lifetime would read all of them.
 `action_weekly` and `action_monthly` hold the same totals per case, channel and week (from
 Monday) or month, and are written in the same transaction as the reports and the daily
-rollup (`uadash.reports.writer` calls `add_tally`, `subtract_batch` and `rebuild`).
+rollup (`uadash.reports.writer` calls `add_tally` or, for a live request's few reports,
+`add_rows`, and `subtract_batch` and `rebuild`).
 
 A figure over a period reads whole months from the monthly table, whole weeks from the
 weekly one and only the few days left at the ends from the daily one (`pieces`), so its cost
@@ -13,6 +14,7 @@ follows the number of cases and months, not the days and targets.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -42,6 +44,7 @@ MONTHLY = type_cast(Table, ActionMonthly.__table__)
 COARSE: dict[str, Table] = {"week": WEEKLY, "month": MONTHLY}
 TABLES: dict[str, Table] = {"day": DAILY, **COARSE}
 COARSE_KEY = ["case_id", "channel", "day"]
+_NAMES = [*COARSE_KEY, "actions", "reports"]
 
 
 def bucket_start(dialect: str, bucket: str, day: Any) -> ColumnElement[Any]:
@@ -130,7 +133,6 @@ def add_tally(session: Session, tally: pd.DataFrame) -> None:
         "week": days - pd.to_timedelta(days.dt.day_of_week, unit="D"),
         "month": days.dt.to_period("M").dt.start_time,
     }
-    dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
     for bucket, table in COARSE.items():
         frame = pd.DataFrame(
             {
@@ -143,22 +145,50 @@ def add_tally(session: Session, tally: pd.DataFrame) -> None:
         )
         # Sorted by key, as the daily upsert is: concurrent writers lock rows in one order.
         grouped = frame.groupby(COARSE_KEY, sort=True, observed=True).sum().reset_index()
-        statement = dialect_insert(table)
-        statement = statement.on_conflict_do_update(
-            index_elements=COARSE_KEY,
-            set_={
-                "actions": table.c.actions + statement.excluded.actions,
-                "reports": table.c.reports + statement.excluded.reports,
-            },
-        )
-        names = [*COARSE_KEY, "actions", "reports"]
-        columns = [grouped[name].tolist() for name in names]
+        columns = [grouped[name].tolist() for name in _NAMES]
         columns[2] = pd.to_datetime(grouped["day"]).dt.date.tolist()
-        channel = columns[1]
-        columns[1] = [getattr(c, "value", c) for c in channel]
-        session.execute(
-            statement, [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+        columns[1] = [_value(c) for c in columns[1]]
+        _upsert(
+            session,
+            table,
+            [dict(zip(_NAMES, row, strict=True)) for row in zip(*columns, strict=True)],
         )
+
+
+def add_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """`add_tally` for a tally given as rows (case_id, target_key, channel, day as a date,
+    actions, reports), as the writer has it for the few reports of a live request: summed in
+    plain Python, since a pandas group-by costs milliseconds whatever its size."""
+    if not rows:
+        return
+    for bucket, table in COARSE.items():
+        start = week_start if bucket == "week" else month_start
+        sums: dict[tuple[Any, ...], list[int]] = {}
+        for row in rows:
+            key = (int(row["case_id"]), _value(row["channel"]), start(row["day"]))
+            entry = sums.setdefault(key, [0, 0])
+            entry[0] += int(row["actions"])
+            entry[1] += int(row["reports"])
+        # Sorted by key, as in `add_tally`.
+        _upsert(
+            session,
+            table,
+            [dict(zip(_NAMES, (*key, *sums[key]), strict=True)) for key in sorted(sums)],
+        )
+
+
+def _upsert(session: Session, table: Table, params: list[dict[str, Any]]) -> None:
+    """Add rows (keyed by COARSE_KEY) to a coarse rollup, adding to the rows already there."""
+    dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    statement = dialect_insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=COARSE_KEY,
+        set_={
+            "actions": table.c.actions + statement.excluded.actions,
+            "reports": table.c.reports + statement.excluded.reports,
+        },
+    )
+    session.execute(statement, params)
 
 
 def subtract_batch(session: Session, batch_id: int) -> None:

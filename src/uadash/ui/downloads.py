@@ -11,7 +11,7 @@ import streamlit as st
 
 from uadash import chart_files
 from uadash.charts import AnyChart
-from uadash.exports import csv_bytes
+from uadash.exports import csv_bytes, readable
 
 
 def altair_chart(chart: AnyChart, **options: Any) -> Any:
@@ -50,7 +50,7 @@ def chart_with_downloads(chart: AnyChart, data: pd.DataFrame, name: str) -> None
         ),
         (
             "CSV",
-            lambda: csv_bytes(data),
+            lambda: csv_bytes(readable(data)),
             "text/csv",
             "Download the numbers behind this chart, for a spreadsheet",
             ":material/table:",

@@ -1,7 +1,7 @@
 """The weekly and monthly rollups (action_daily summed over targets), filled from action_daily.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005 (written on 0004; re-chained after 0005 when merged)
 Create Date: 2026-12-01 23:55:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
