@@ -543,11 +543,17 @@ _UPDATE_RULES: tuple[tuple[re.Pattern[str], int | None], ...] = (
     # "Zweite Folgeaktion" / "2. Folgeaktion" (Germany)
     (re.compile(rf"\b({_ORDINAL}|\d{{1,2}}\.)\s*(?:folge-?aktion|folge-ua|aktualisierung)", re.I),
      None),
+    # "Further information on EXTRA 19/92 (AMR 46/09/92, …) and follow-up (AMR 46/21/92, …)"
+    # (IS 1990s): each follow-up cited is an earlier update, so this one is one more
+    (re.compile(r"\bfurther information on\b.*?\band follow-ups?\b(?P<cited>.*)", re.I), None),
     # "Further information on UA 110/07", "Urgent Action Update", "UA update" (no ordinal)
     (re.compile(r"\bfurther information on\b|^\s*(?:\S+\s+){0,6}?further information\s*:|"
                 r"\b(?:urgent action|UA)\s+update\b|\bFU\s+UA\b|\bupdate\s*:|"
                 r"\bweitere informationen zu\b|\bfolge-?aktion\b", re.I), 1),
 )  # fmt: skip
+
+
+_INDEX_REF = re.compile(r"\b[A-Z]{3}\s+\d{2}/\d{2,5}/\d{2,4}\b")  # "AMR 46/21/92"
 
 
 def _update(lines: list[str], draft: UaDraft) -> None:
@@ -557,9 +563,14 @@ def _update(lines: list[str], draft: UaDraft) -> None:
             match = pattern.search(line)
             if not match:
                 continue
-            if fixed is None:
+            if "cited" in pattern.groupindex:
+                value = 1 + max(1, len(_INDEX_REF.findall(match["cited"])))
+            elif fixed is None:
                 word = match[1].lower().rstrip(".")
                 value = int(word) if word.isdigit() else ORDINALS[word]
+                first_ua = re.match(r"(?:first|1st|erste)\s+(?:UA|urgent action)\b", match[0], re.I)
+                if first_ua:
+                    value = 0  # "First UA: 112/18" (IS 2018-): the original UA, not an update
             else:
                 value = fixed
             draft.update = value
@@ -675,14 +686,20 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
         (r"^\s*(?:document\s*[-–]\s*)?([^:]{3,40}?)\s*:", "title"),
         (r"\bUA\s*:?\s*((?:[A-Z][\w’']+\s+){1,3}?)(?:" + _ORDINAL + r"\s+)?\d{1,3}[./]\d{2}", None),
         (r"\bIndex\s*:?\s*[A-Z]{3}\s+\d{2}/\d{3,5}/\d{4}\s+(.+?)\s+(?:Date|Issue)", None),
-        (r"^\s*([A-Z][A-Z .'’()-]{2,40})\s*:\s+\S", None),
+        (r"^\s*([A-Z][A-Z .'’()/-]{2,40})\s*:\s+\S", None),
         (r"^\s*(?:country|land|pays|país)\s*:\s*(.+)$", None),
+        # amnesty.de: the country alone on a line above the headline ("RUSSISCHE FÖDERATION")
+        (r"^\s*([^\W\d][\w .'’-]{2,40}?)\s*$", "top"),
     )
     for pattern, where in rules:
         texts = [(0, title)] if where == "title" else list(enumerate(lines))
+        if where == "top":
+            texts = texts[:15]
         for i, line in texts:
-            for match in re.finditer(pattern, line, re.I if where is None else 0):
-                name = _country_of(match[1].strip())
+            for match in re.finditer(pattern, line, re.I if where != "title" else 0):
+                # "INDONESIA/EAST TIMOR:" (IS 1990s): the first country named
+                parts = match[1].strip().split("/")
+                name = next(filter(None, (_country_of(p.strip()) for p in parts)), None)
                 if name:
                     draft.country = name
                     if where != "title":
@@ -870,14 +887,19 @@ def _no_further_action(lines: list[str], draft: UaDraft) -> None:
             return
 
 
+# Read in paragraphs (wrapped lines joined), first outcome that matches wins: a release is the
+# end state, so "acquitted … and released" is released; an acquittal alone drops the charges.
 _OUTCOMES: tuple[tuple[Outcome, re.Pattern[str]], ...] = (
     (Outcome.released, re.compile(
         r"\b(?:(?:has|have|had|was|were)\s+(?:been\s+)?(?:released|freed)|released on bail|"
-        r"(?:was|were) (?:set free|acquitted and released)|after (?:his|her|their) release|"
-        r"wurde(?:n)? freigelassen|ist frei)\b", re.I)),
+        r"(?:was|were) set free|after (?:his|her|their) release|"
+        r"acquitted\b[^.]{0,80}\band (?:later |then |subsequently )?released|"  # IS, AIUSA
+        r"wurden?\b(?:[^.]|\d\.|Nr\.){0,160}\bfreigelassen|ist frei)\b", re.I)),  # amnesty.de
     (Outcome.charges_dropped, re.compile(
         r"\bcharges?\b[^.]{0,60}\b(?:were|was|have been|has been) (?:dropped|withdrawn)|"
-        r"\b(?:dropped|withdrew) (?:all )?(?:the )?charges\b", re.I)),
+        r"\b(?:dropped|withdrew) (?:all )?(?:the )?charges\b|\bcharges dropped\b|"
+        r"\b(?:was|were|been|court|judge)\s+(?:\w+\s+){0,2}?acquitted\b|"
+        r"\bfreigesprochen\b", re.I)),
     (Outcome.sentence_reduced, re.compile(
         r"\bsentences?\b[^.]{0,60}\b(?:was|were|has been|have been) (?:reduced|commuted)|"
         r"\bcommuted\b", re.I)),
@@ -890,8 +912,9 @@ def _outcome(lines: list[str], draft: UaDraft) -> None:
     ("he was released in 2019 and rearrested") is not an outcome."""
     if not draft.no_further_action:
         return
+    paragraphs = _joined_paragraphs(lines, list(range(len(lines))))
     for outcome, pattern in _OUTCOMES:
-        for i, line in enumerate(lines):
+        for i, line in paragraphs:
             if pattern.search(line) and not re.search(r"\b(?:should|must) be released", line):
                 draft.outcome = outcome
                 draft.sources["outcome"] = (i + 1,)
