@@ -1191,11 +1191,17 @@ def _same_person(a: str, b: str) -> bool:
 # --- targets --------------------------------------------------------------------------------
 
 
+def _is_title_word(word: str) -> bool:
+    """ "Minister", and hyphenated forms: "Co-Minister", "Commissioner-General" (IS)."""
+    low = word.lower().strip(",")
+    return low in TITLE_WORDS or (
+        "-" in low and any(part in TITLE_WORDS for part in low.split("-") if part != "general")
+    )
+
+
 def _starts_with_title(line: str) -> bool:
     words = re.sub(r"^[\d.)\-•*\s]+", "", line).split()
-    return bool(words) and (
-        words[0].lower().strip(",") in TITLE_WORDS or words[0].lower().strip(",") in HONORIFICS
-    )
+    return bool(words) and (_is_title_word(words[0]) or words[0].lower().strip(",") in HONORIFICS)
 
 
 def _is_address(line: str) -> bool:
@@ -1295,11 +1301,19 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
             block = _Block(role)
             blocks.append(block)
         _block_line(block, line, i)
+    embassy_listed = any(b.target.role == "cc" and not b.generic and _diplomatic(b) for b in blocks)
     for block in blocks:
-        if block.generic and len([b for b in blocks if b.target.role == "cc"]) > 1:
-            continue  # "also send copies to diplomatic representatives … HIS EXCELLENCY …"
+        if block.generic and embassy_listed:
+            # "… diplomatic representatives … HIS EXCELLENCY MR LIU, Embassy …" (AIUK), "CC:
+            # Ambassador X, Embassy …" (AIUSA): the embassy listed is that representative;
+            # beside other copies (a minister, an NGO) the line is a copy of its own
+            continue
         if block.empty and not block.target.name:
             continue
+        if re.match(
+            r"amnesty international\b", block.target.name or block.target.organisation or "", re.I
+        ):
+            continue  # the section's own address at the page's foot (Canada)
         target = block.target
         if target.name:
             target.name = _without_honorifics(target.name)
@@ -1315,6 +1329,13 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
     for n, target in enumerate(draft.targets, 1):
         if not target.name and target.role == "primary":
             draft.warnings.append(f"target {n} ({target.organisation or target.title}): no name")
+
+
+def _diplomatic(block: _Block) -> bool:
+    """An embassy's block: the diplomatic representative that a generic copy line names."""
+    t = block.target
+    who = " ".join(filter(None, [t.name, t.title, t.organisation]))
+    return bool(re.search(r"embass|ambassad|embajad|botschaf|chargé|charge d|consul", who, re.I))
 
 
 _NAME_HONORIFICS = {
@@ -1419,6 +1440,9 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         if not ORG_WORDS.search(line) or re.match(r"^\S+(?:,|\s+(?:of|for|de|del)\b)", line, re.I):
             t.title = line
             return
+        if tail and ORG_WORDS.search(tail) and not ORG_WORDS.search(head) and not t.organisation:
+            t.title, t.organisation = head, tail  # "Chargé d'affaires, Embassy of …" (Canada)
+            return
     if ORG_WORDS.search(line) and not t.organisation and not has_digits:
         t.organisation = line
         return
@@ -1470,9 +1494,9 @@ def _split_title(line: str) -> tuple[str | None, str | None]:
     k = 0
     title_words: list[str] = []
     while k < len(words) and (
-        words[k].lower().strip(",") in TITLE_WORDS or words[k].lower().strip(",") in HONORIFICS
+        _is_title_word(words[k]) or words[k].lower().strip(",") in HONORIFICS
     ):
-        if words[k].lower().strip(",") in TITLE_WORDS:
+        if _is_title_word(words[k]):
             title_words.append(words[k].strip(","))
         k += 1
     rest = words[k:]
