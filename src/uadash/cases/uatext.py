@@ -601,6 +601,25 @@ _SKIP_TITLE = re.compile(
     re.I,
 )
 _DATE_LINE = re.compile(rf"^\s*(?:\w+,\s+)?{DATE}\s*$", re.I)
+_NUMBERED_TITLE = re.compile(
+    r"^(?:amnesty\b[^()]{0,40}?\s[-–—|]\s+)?"
+    r"(?P<title>[^()]{10,200}?\((?:[^():]{2,40}:\s*)?(?:UA|Urgent Action)\s*\d{1,3}[./-]\d{2}\))",
+    re.I,
+)
+# Lines of the site or the reposter above a UA, never its title; for which format each is:
+_SITE_LINE = re.compile(
+    r"^(?:.*\s\|\s.*"  # "Local News | Community" (news sites: section breadcrumbs)
+    r"|home\b.*"  # "Home Urgent Actions 2023 03" (section sites: breadcrumbs)
+    r"|.*\burgent actions\b.*"  # "Amnesty Urgent Actions" (a site's name, blog intros)
+    r"|(?:posted|published)\b.*\bby\b.*|by\s+[A-Z].*"  # "Posted on May 3, 2023 by …" (blogs)
+    r"|.*(?:!|\(copied from [^)]*\))"  # "… please write if you can! (copied from AIUSA)" (blogs)
+    r")$",
+    re.I,
+)
+_MAIL_HEADER = re.compile(r"^\s*(?:from|to|sent|date|subject|reply-to|cc)\s*:", re.I)
+_FORWARDED = re.compile(
+    r"^-*\s*(?:forwarded message|begin forwarded message|original message)\b.*$", re.I
+)
 
 
 def _title(lines: list[str], draft: UaDraft) -> None:
@@ -611,6 +630,14 @@ def _title(lines: list[str], draft: UaDraft) -> None:
         match = re.match(r"^\s*urgent action title\s*:\s*(.+)$", line, re.I)
         if match:
             draft.title = match[1].strip()
+            draft.sources["title"] = (i + 1,)
+            return
+    # amnestyusa.org's title ends with its number: "Urgent Action: … (China: UA 235.17)"; on a
+    # flattened page it is the start of the one line ("Amnesty Urgent Action - " dropped)
+    for i, line in enumerate(lines[:15]):
+        match = _NUMBERED_TITLE.match(line.strip())
+        if match and not _SITE_LINE.match(line.strip()) and not _MAIL_HEADER.match(line):
+            draft.title = match["title"].strip()
             draft.sources["title"] = (i + 1,)
             return
     # a repost (mailing list, blog) quotes the UA below its own lines: from "URGENT ACTION" on
@@ -625,11 +652,18 @@ def _title(lines: list[str], draft: UaDraft) -> None:
     chatter = re.compile(r"^(?:from|subject|sent)\s*:|forwarded|reposted|dear friends", re.I)
     if not any(chatter.search(line) for line in lines[:start]):
         start = 0
+    forwarded = [
+        i for i, line in enumerate(lines[:40]) if _FORWARDED.match(line.strip()) and i >= start
+    ]
+    if forwarded:
+        start = forwarded[-1] + 1  # "-------- Forwarded message --------" (mailing lists)
     for i, line in enumerate(lines[start : start + 15], start):
         text = line.strip()
         if not text or _SKIP_TITLE.match(text) or _DATE_LINE.match(text):
             continue
-        if re.match(r"^(?:from|to|sent|date|subject|reply-to|cc)\s*:", text, re.I):
+        if _SITE_LINE.match(text):
+            continue
+        if _MAIL_HEADER.match(text):
             continue  # e-mail headers
         text = re.sub(r"^document\s*[-–—]\s*|^\[[^\]]*\]\s*", "", text, flags=re.I)
         if _heading(text) or _LABEL_LINE.match(text):
