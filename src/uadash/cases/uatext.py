@@ -213,8 +213,16 @@ def normalise(text: str) -> str:
             if stripped in seen:
                 continue  # a PDF page header repeated on every page: the first one is kept
             seen.add(stripped)
+        if out and _CUT_BEFORE_DATE.search(out[-1]) and re.match(rf"\s*{DATE}", line, re.I):
+            out[-1] = f"{out[-1].rstrip()} {stripped}"  # "PLEASE SEND APPEALS BEFORE" / "12 …"
+            continue
         out.extend(_split_run_on(line))
     return "\n".join(out).strip("\n")
+
+
+# A line that stops before its date ("PLEASE SEND APPEALS BEFORE" and the date on the next
+# line: AIUK and IS PDF text wrapped at the heading): the date's line is joined to it.
+_CUT_BEFORE_DATE = re.compile(r"\b(?:before|by|until|no later than|bis zum|bis)\s*:?\s*$", re.I)
 
 
 def _looks_like_header(line: str) -> bool:
@@ -1462,6 +1470,9 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         block.address.append(line)
         return
     has_digits = bool(re.search(r"\d", line))
+    if _starts_with_title(line) and t.title and t.name and not t.organisation and not has_digits:
+        t.title = f"{t.title}, {line}"  # "Co-President Rosario Murillo" / "Vice President of …"
+        return
     if _starts_with_title(line) and not t.title and not has_digits:
         head, _, tail = line.partition(", ")
         if not t.name and tail and _name_like(tail):
