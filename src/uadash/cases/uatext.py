@@ -294,14 +294,23 @@ _SALUTATION_START = re.compile(
 _SALUTATION_WORDS = TITLE_WORDS | HONORIFICS | {"dear", "sir", "madam", "sir/madam", "/", "and"}
 
 
+_OPENING_TITLES = "ambassador|minister|president|director|governor|king|chairman|secretary"
+_BILINGUAL = re.compile(r"\s/\s*(?:Dear|Sehr|Estimad|Señor|Monsieur|Madame|Excelent)", re.I)
+
+
 def _split_salutation(line: str) -> list[str]:
     """ "Salutation: Dear Director Director Li Chunsheng …" (flattened): the rest is a new line."""
     match = _LABEL_LINE.match(line)
     if not match or match["label"].lower() not in ("salutation", "anrede"):
         return [line]
     value = match["value"]
-    if len(value.split()) <= 7:
-        return [line]
+    if len(value.split()) <= 7 or _BILINGUAL.search(value):
+        return [line]  # "Anrede: Dear Mr X / Sehr geehrter Herr X" is one salutation
+    # "Dear Director Ambassador Cui Tiankai, Embassy …": the next block's title ends the greeting
+    next_title = re.match(rf"((?:Dear|Your)\s+\S+)\s+(?=(?i:{_OPENING_TITLES})\s+[A-Z])", value)
+    if next_title:
+        head = line[: match.start("value")] + next_title[1]
+        return [head, value[next_title.end() :].strip()]
     comma = value.find(",")
     if 0 < comma < 70:
         return [line[: match.start("value") + comma + 1], value[comma + 1 :].strip()]
@@ -335,7 +344,11 @@ def _h(kind: str, pattern: str, formats: str) -> Heading:
 
 
 HEADINGS: tuple[Heading, ...] = (
-    _h("contacts", r"contact information\s*(?::\s*|$)", "amnestyusa.org 2019-2024"),
+    _h(
+        "contacts",
+        r"contact information\s*(?::\s*|$|(?-i:(?=[A-Z])))",
+        "amnestyusa.org 2019-2024; flattened: the first block's title follows on the line",
+    ),
     _h("contacts", r"(?:please\s+)?send\s+appeals?\b[^:]*\bto\s*:\s*", "IS 2000-2018, AIUK"),
     _h("contacts", r"(?:please\s+)?send\s+appeals?\s+to\b\s*:?\s*", "IS, AIUK"),
     _h("contacts", r"appeals?\s+to\s*:\s*", "IS 1990s"),
@@ -380,6 +393,11 @@ HEADINGS: tuple[Heading, ...] = (
         "IS 1990s, Germany",
     ),
     _h("end", r"(?:further information:|downloads?\b|name and pronouns?\s*:).*$", "IS"),
+    _h(
+        "end",
+        r"(?:--\s*$|to unsubscribe\b|unsubscribe:|you are receiving this\b).*$",
+        "mailing lists",
+    ),
 )
 
 _SIGN_OFF = re.compile(
@@ -1304,6 +1322,8 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
         line = re.sub(r"^(?:\d{1,2}[.)]|[a-z]\)|[-•*])\s+", "", line)
         if not re.search(r"[^\W\d_]", line):
             continue  # a page number, a rule
+        if _PAGE_HEADER.match(line):
+            continue  # "URGENT ACTION" / "Index: AMR 41/012/2014 Date: …": a PDF page's top
         generic = _GENERIC_CC.match(line)
         if generic:
             if role == "cc" or re.search(r"cop(?:y|ies)", line, re.I):
@@ -1380,6 +1400,7 @@ def _diplomatic(block: _Block) -> bool:
     return bool(re.search(r"embass|ambassad|embajad|botschaf|chargé|charge d|consul", who, re.I))
 
 
+_PAGE_HEADER = re.compile(r"^(?:urgent action|(?:ai\s+)?index\s*:.*\d.*)$", re.I)
 _NAME_HONORIFICS = {
     "s.", "e.", "s.e.", "h.e.", "his", "her", "excellency", "majesty", "highness", "royal",
     "herrn", "herr", "frau", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "madame", "monsieur",
@@ -1470,6 +1491,16 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         block.address.append(line)
         return
     has_digits = bool(re.search(r"\d", line))
+    honorific = _opens_with_honorific(line)
+    if t.name and not t.title and not has_digits and honorific and _titled(t.name):
+        # "Leader of the Islamic Republic" / "His Excellency Ayatollah …" (IS), "İstanbul
+        # Chief Public Prosecutor" / "Mr Ferzan Çitici", "OBERSTE JUSTIZAUTORITÄT" /
+        # "Gholamhossein …" (amnesty.de): the office above, the person below
+        t.title, t.name = t.name, line
+        return
+    if t.name and t.name.isupper() and not t.title and _name_like(line) and not line.isupper():
+        t.title, t.name = t.name, line
+        return
     if _starts_with_title(line) and t.title and t.name and not t.organisation and not has_digits:
         t.title = f"{t.title}, {line}"  # "Co-President Rosario Murillo" / "Vice President of …"
         return
@@ -1501,6 +1532,21 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         t.organisation = line
         return
     block.address.append(line)
+
+
+def _opens_with_honorific(line: str) -> bool:
+    first = line.split()[0].lower() if line.split() else ""
+    return (first in HONORIFICS or first in _NAME_HONORIFICS) and len(line.split()) >= 2
+
+
+def _titled(text: str) -> bool:
+    """An office rather than a person: a title word, "… of …", or all in capitals."""
+    words = text.replace(",", " ").split()
+    return (
+        any(_is_title_word(w) for w in words)
+        or bool(re.search(r"\s(?:of|for|der|de)\s", text))
+        or text.isupper()
+    )
 
 
 def _name_like(text: str) -> bool:
@@ -1598,13 +1644,27 @@ def _one_line_block(block: _Block, line: str) -> None:
         while who_words and who_words[-1].lower() in TITLE_WORDS and len(who_words) > 2:
             rest = who_words.pop() + " " + rest
     who = " ".join(who_words).strip(" ,")
+    if org and "," in who:
+        # "Director Li Chunsheng, Guangdong Provincial Department …", "Head of the Judiciary,
+        # Ebrahim Raisi, c/o Embassy …": what follows the person's comma is the organisation's
+        head, _, extra = who.rpartition(",")
+        if len(extra.split()) <= 2 and not any(_is_title_word(w) for w in extra.split()):
+            who, rest = head.strip(" ,"), (extra.strip() + " " + rest).strip()
+            rest = re.sub(r"^c/o\s+", "", rest, flags=re.I)
+    if "," in who and _starts_with_title(who):
+        title, _, name = who.partition(",")
+        if _name_like(name.strip()):
+            t.title, t.name = title.strip(), name.strip()  # "Head of the Judiciary, Ebrahim Raisi"
+            who = ""
     if not org:
         digit = re.search(r"\d", line)
         who, rest = (line[: digit.start()], line[digit.start() :]) if digit else (line, "")
         parts = who.split(",", 1)
         if len(parts) == 2:
             who, rest = parts[0], parts[1] + " " + rest
-    if _starts_with_title(who):
+    if t.name:
+        pass
+    elif _starts_with_title(who):
         title, name = _split_title(who.strip(" ,"))
         t.title, t.name = (title, name) if name else (who.strip(" ,"), None)
         if not name and org:
