@@ -1029,6 +1029,7 @@ _ROLE_BEFORE = re.compile(
     r"conscience|coordinators?|leaders?|members?|poets?|artists?|writers?|doctors?|teachers?|"
     r"trade unionists?|dissidents?|academics?|researchers?|critics?|clerics?|protesters?|"
     r"rappers?|filmmakers?|photographers?|workers?|farmers?|opposition figures?|politicians?|"
+    r"priests?|bishops?|pastors?|imams?|monks?|nuns?|"
     r"women|men|woman|man|boy|girl|youths?|human rights defenders?|environmentalists?|"
     r"release(?: of)?|free|concern (?:for|about)|case of|detention of|arrest of|charges against)"
     r"\s*,?\s*(?:\([^)]*\)\s*)?$",
@@ -1162,6 +1163,8 @@ def _listed_people(lines: list[str]) -> list[tuple[str, int]]:
         match = re.match(r"^([A-Z][A-Z .'’()-]{2,40}?)(?::\s+|\s{3,})(?P<first>\S.*)$", line)
         if not match or not _country_of(match[1].strip()):
             continue
+        if match["first"].isupper():
+            continue  # "MYANMAR: JOURNALISTS SENTENCED TO PRISON": a headline, not a name
         entries = [(match["first"], i)]
         for k in range(i + 1, min(i + 12, len(lines))):
             if not lines[k].startswith("  ") or not lines[k].strip():
@@ -1197,7 +1200,8 @@ _ROLE_WORD = re.compile(
     r"gewerkschafter|künstler|lehrer|ärzt|arzt)(?:in|innen|en)?|Activist|Journalist|Lawyer|"
     r"Blogger|Student|Defender|Poet|Artist|Writer|Doctor|Teacher|Rapper|Musician|Singer|"
     r"Researcher|Academic|Photographer|Filmmaker|Environmentalist|Unionist|Dissident|"
-    r"Cartoonist|Comedian|Farmer|Worker|Priest|Pastor|Imam|Leader|Activists|Journalists)",
+    r"Cartoonist|Comedian|Farmer|Worker|Priest|Pastor|Imam|Leader|Activists|Journalists|"
+    r"Bishop|Gefangene[rn]?|Häftling|Sein|Seine|Ihr|Ihre)",
 )
 
 
