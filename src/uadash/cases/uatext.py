@@ -407,7 +407,8 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 _GENERIC_CC = re.compile(
-    r"^(?:to\s+)?(diplomatic representatives\b[^.]*?accredited to your country)\.?\s*", re.I
+    r"^(?:and\s+)?(?:to\s+)?(diplomatic representatives\b[^.]*?accredited to your country)\.?\s*",
+    re.I,
 )
 
 
@@ -1505,8 +1506,16 @@ def _block_line(block: _Block, line: str, i: int) -> None:
     if t.name and t.name.isupper() and not t.title and _name_like(line) and not line.isupper():
         t.title, t.name = t.name, line
         return
-    if _starts_with_title(line) and t.title and t.name and not t.organisation and not has_digits:
-        t.title = f"{t.title}, {line}"  # "Co-President Rosario Murillo" / "Vice President of …"
+    if (
+        _starts_with_title(line)
+        and t.title
+        and t.name
+        and not t.organisation
+        and not has_digits
+        and line.split()[0].lower()
+        != t.title.split()[0].lower()  # "Presidente" / "Presidente de …"
+    ):
+        t.title = line  # "Co-President Rosario Murillo" / "Vice President of …": the office
         return
     if _starts_with_title(line) and not t.title and not has_digits:
         head, _, tail = line.partition(", ")
@@ -1652,7 +1661,10 @@ def _one_line_block(block: _Block, line: str) -> None:
         # "Director Li Chunsheng, Guangdong Provincial Department …", "Head of the Judiciary,
         # Ebrahim Raisi, c/o Embassy …": what follows the person's comma is the organisation's
         head, _, extra = who.rpartition(",")
-        if len(extra.split()) <= 2 and not any(_is_title_word(w) for w in extra.split()):
+        extra_words = extra.split()
+        if extra_words and all(_is_title_word(w) for w in extra_words) and _name_like(head):
+            t.title, who = extra.strip(), head.strip()  # "Senior General Min Aung Hlaing, Chairman"
+        elif len(extra_words) <= 2 and not any(_is_title_word(w) for w in extra_words):
             who, rest = head.strip(" ,"), (extra.strip() + " " + rest).strip()
             rest = re.sub(r"^c/o\s+", "", rest, flags=re.I)
     if "," in who and _starts_with_title(who):
@@ -1668,6 +1680,8 @@ def _one_line_block(block: _Block, line: str) -> None:
             who, rest = parts[0], parts[1] + " " + rest
     if t.name:
         pass
+    elif t.title and who:
+        t.name = who
     elif _starts_with_title(who):
         title, name = _split_title(who.strip(" ,"))
         t.title, t.name = (title, name) if name else (who.strip(" ,"), None)
