@@ -5,11 +5,11 @@ BIN := $(VENV)/bin
 DEMO_REPORTS ?= 200000
 PORT ?= 8501
 
-.PHONY: run test check lint typecheck benchmark clean
+.PHONY: run test check lint typecheck benchmark fuzz clean
 
 run: $(VENV)/.app-installed
 	$(BIN)/uadash init --demo-reports $(DEMO_REPORTS) --port $(PORT)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/uadash serve --port $(PORT)
 
 test: $(VENV)/.test-installed lint typecheck
 	$(BIN)/pytest
@@ -23,6 +23,16 @@ typecheck: $(VENV)/.test-installed
 
 benchmark: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/demo_actions.py --reports 1000000
+
+# The long fuzz run (docs/limits.md): 5,000 examples per format on SQLite, then 1,000 on
+# PostgreSQL when UADASH_TEST_POSTGRES_URL is set. Niced: the machine may be shared.
+fuzz: $(VENV)/.test-installed
+	nice -n 10 $(BIN)/pytest tests/fuzz -q -p no:cacheprovider --hypothesis-profile=fuzz \
+	  --hypothesis-show-statistics -k sqlite
+	@if [ -n "$$UADASH_TEST_POSTGRES_URL" ]; then \
+	  nice -n 10 $(BIN)/pytest tests/fuzz -q -p no:cacheprovider --hypothesis-profile=fuzz-postgres \
+	    --hypothesis-show-statistics -k postgresql; \
+	else echo "fuzz: UADASH_TEST_POSTGRES_URL is not set, so PostgreSQL was not fuzzed"; fi
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

@@ -2,14 +2,19 @@
 
 import streamlit as st
 
-from uadash import charts, queries
-from uadash.ui import session
+from uadash import charts, figures, queries
+from uadash.periods import Span
+from uadash.ui import session, state
 from uadash.ui.badges import status_badges
 from uadash.ui.downloads import chart_with_downloads
 from uadash.ui.filters import bucket_picker, period_picker
 from uadash.ui.history import history_table
+from uadash.ui.metrics import change_metric, versus
 from uadash.ui.pickers import case_picker
-from uadash.wording import long_date, number
+from uadash.ui.report_form import report_form_control
+from uadash.ui.text import md, show
+from uadash.ui.timeline import superseded_mark, updates_timeline
+from uadash.wording import day_range, long_date, number
 
 engine = session.engine()
 today = session.today()
@@ -19,42 +24,63 @@ if case is None:
     st.stop()
 ref = queries.case_ref(case.ua_number, case.update_number)
 
-st.title(case.title)
-people = ", ".join(p["name"] for p in case.people_at_risk) or "not named"
+st.title(md(case.title))
+people = ", ".join(str(p["name"]) for p in case.people_at_risk) or "not named"
 facts = [case.label, case.country, f"People at risk: {people}"]
 if case.issued:
     facts.append(f"Issued {long_date(case.issued)}")
-st.markdown(" · ".join(facts))
+st.markdown(md(" · ".join(facts)))
 badges = status_badges(
-    case.status.value, case.outcome.value if case.outcome else None, case.deadline, today=today
+    case.status.value,
+    case.outcome.value if case.outcome else None,
+    case.deadline,
+    today=today,
+    deadline_note=case.deadline_note,
 )
 deadline = f"Deadline {long_date(case.deadline)}" if case.deadline else "No deadline"
 st.markdown(f"{badges} &nbsp; {deadline}")
 if case.deadline_note:
-    st.caption(case.deadline_note)
+    st.caption(md(case.deadline_note))
+superseded_mark(engine, case)
 if case.is_demo:
     st.info("This is an invented **demo** case.", icon=":material/science:")
 if case.summary:
     with st.expander("Summary"):
-        st.write(case.summary)
+        show(case.summary)
 st.page_link(
     "pages/letters.py",
-    label="Preview the letter for each target",
+    label="Preview the letter for each target, and print them all",
     icon=":material/mail:",
-    query_params={"case": ref},
+    query_params={**state.carried(), "case": ref},
 )
+report_form_control(case, ref)
 
-period = period_picker(
-    today=today, key="case", whole=queries.case_period(engine, case, today=today)
-)
+comparison = period_picker(today=today, lifetime=queries.case_period(engine, case, today=today))
+period = comparison.period
+axis = period  # the days the over-time charts span
+last = queries.last_action_day(engine, case.id)
+if comparison.span == Span.lifetime and last and period.start <= last < period.end:
+    # A whole campaign ends with its last report: "to today" would squeeze months of
+    # reports into a corner of the axis.
+    axis = queries.Period(period.start, last)
 everything = queries.total_actions(engine, [case.id])
-in_period = queries.total_actions(engine, [case.id], period)
-columns = st.columns(3)
-columns[0].metric("Actions reported, all time", number(everything), border=True)
-columns[1].metric(
-    f"From {long_date(period.start)} to {long_date(period.end)}", number(in_period), border=True
+shown = session.cached(
+    figures.figures, filters=queries.CaseFilter(case_ids=(case.id,)), comparison=comparison
 )
-columns[2].metric("Targets", len(case.targets), border=True)
+columns = st.columns(3)
+change_metric(
+    columns[0],
+    f"Actions reported · {comparison.label}",
+    shown.total,
+    description=versus(comparison),
+    help=day_range(period.start, period.end),
+)
+columns[1].metric("Actions reported, all time", number(everything), border=True)
+columns[2].metric(
+    "Targets",
+    number(sum(1 for target in case.targets if target.retired_at is None)),
+    border=True,
+)
 
 if not everything:
     st.write("No actions have been reported for this case yet.")
@@ -75,7 +101,7 @@ else:
                     over_time,
                     bucket=bucket,
                     title=f"Actions per {bucket.value}, by channel",
-                    period=period,
+                    period=axis,
                 ),
                 over_time,
                 f"ua-{ref}-actions-per-{bucket.value}-by-channel-{days}",
@@ -96,7 +122,7 @@ else:
                     by_target,
                     bucket=bucket,
                     title=f"Actions per {bucket.value}, by target",
-                    period=period,
+                    period=axis,
                 ),
                 by_target,
                 f"ua-{ref}-actions-per-{bucket.value}-by-target-{days}",
@@ -109,7 +135,7 @@ else:
                 f"ua-{ref}-actions-by-target-{days}",
             )
 
-        running = queries.cumulative_actions(engine, case, period=period)
+        running = queries.cumulative_actions(engine, case, period=axis)
         chart_with_downloads(
             charts.cumulative_actions(
                 running, deadline=case.deadline, title="Running total of actions"
@@ -138,7 +164,10 @@ st.dataframe(
 )
 for target in case.targets:
     if target.note:
-        st.caption(f"{target.name}: {target.note}")
+        st.caption(md(f"{target.name}: {target.note}"))
+
+st.subheader("Updates of this UA")
+updates_timeline(engine, case)
 
 st.subheader("History")
 history_table(case.id, key="case-history")

@@ -10,26 +10,33 @@ traceback, and exit non-zero. Each subject's commands live in a module of their 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from uadash.cli import documents
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["main"]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, engine: Engine | None = None) -> int:
+    """Run one command; `engine`, when given, is the database already open (the fuzz suite
+    runs thousands of commands on one)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] and argv[0] in documents.COMMANDS:
         return documents.main(argv)  # reads a file only: no database, no heavy imports
-    return _main(argv)
+    return _main(argv, engine=engine)
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], *, engine: Engine | None = None) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from uadash import config
+    from uadash import config, errors
     from uadash.access import PermissionDenied
     from uadash.cases.documents import DocumentError
     from uadash.cases.files import CaseFileError
@@ -42,7 +49,8 @@ def _main(argv: list[str]) -> int:
     try:
         # A command that reads only files says so with set_defaults(needs_database=False):
         # it gets no engine, and no database is opened or created for it.
-        engine = open_database(args.database_url) if args.needs_database else None
+        if engine is None and args.needs_database:
+            engine = open_database(args.database_url)
         result: int = args.run(engine, args)
         return result
     except CaseFileError as error:
@@ -69,16 +77,21 @@ def _main(argv: list[str]) -> int:
     except Exception as error:
         if os.environ.get("UADASH_DEBUG"):
             raise
+        log = errors.log_path()
+        errors.log_to_file(log)
+        command = " ".join(argv)
+        error_id = errors.report(error, where=f"uadash {command}"[:300])
         print(
-            f"uadash: unexpected {type(error).__name__}: {error} "
-            "(set UADASH_DEBUG=1 for the traceback)",
+            f"uadash: unexpected {type(error).__name__} (error id {error_id}; the traceback is "
+            f"in {log}, or set UADASH_DEBUG=1 to see it)",
             file=sys.stderr,
         )
         return 2
 
 
+@functools.cache  # parsing does not change a parser; building one costs 40 ms
 def _parser() -> argparse.ArgumentParser:
-    from uadash.cli import cases, people, reports
+    from uadash.cli import cases, people, reports, server, sources
 
     parser = argparse.ArgumentParser(prog="uadash", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -89,5 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     cases.add_commands(commands)
     people.add_commands(commands)
     reports.add_commands(commands)
+    sources.add_commands(commands)
+    server.add_commands(commands)
     documents.add_commands(commands)
     return parser

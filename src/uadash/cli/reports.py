@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 import time
 from collections.abc import Sequence
@@ -14,8 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from uadash import config, queries
-from uadash.access import Actor
-from uadash.cli.common import CommandError, positive
+from uadash.cli.common import CommandError, cli_actor, positive
 from uadash.exports import csv_bytes
 from uadash.queries import Bucket
 from uadash.reports.csv_import import CsvOptions, import_csv
@@ -30,9 +28,10 @@ from uadash.reports.intake import (
     undo_import,
 )
 from uadash.reports.osdi import OsdiOptions, campaigns_in, import_osdi, read_outreaches
-from uadash.reports.writer import rebuild_rollup, rollup_differences
+from uadash.reports.sources import list_sources
+from uadash.reports.writer import batch_count_differences, rebuild_rollup, rollup_differences
 from uadash.store.engine import transaction
-from uadash.vocab import ReportSource, Role, parse_channel
+from uadash.vocab import ReportSource, parse_channel
 from uadash.wording import number
 
 
@@ -61,6 +60,13 @@ def add_commands(commands: Any) -> None:
     order.add_argument("--day-first", action="store_true", help="read 03/11/2026 as 3 November")
     order.add_argument("--month-first", action="store_true", help="read 03/11/2026 as 11 March")
     csv_import.add_argument("--encoding", help="the file's encoding (default: detected)")
+    csv_import.add_argument(
+        "--count-identical",
+        action="store_true",
+        help="count rows with neither id nor reporter email that are identical to rows of an "
+        "earlier import (of another file) as new reports, rather than skip them; the same file "
+        "imported twice still counts once",
+    )
     _import_options(csv_import)
     csv_import.set_defaults(run=_import_actions)
 
@@ -158,12 +164,6 @@ def _pairs(values: Sequence[str], what: str, form: str) -> dict[str, str]:
     return pairs
 
 
-def _cli_actor() -> Actor:
-    """Whoever runs the command: they hold the database itself, so they act as an admin."""
-    user = f"{getpass.getuser()} (command line)"
-    return Actor(identity=user, role=Role.admin, name=user)
-
-
 def _bar(label: str) -> Progress | None:
     if not sys.stderr.isatty():
         return None
@@ -186,6 +186,8 @@ def _finish_import(result: ImportResult, args: argparse.Namespace, started: floa
     if result.encoding:
         delimiter = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(result.delimiter or ",")
         print(f"Read {args.file} as {result.encoding}, columns separated by {delimiter}.")
+    if result.ignored:
+        print(f"Ignored columns: {', '.join(repr(name) for name in result.ignored)}.")
     print(f"{result.summary()} ({time.perf_counter() - started:.1f} s)")
     for problem in result.problems[:20]:
         print(f"  {problem}", file=sys.stderr)
@@ -213,10 +215,11 @@ def _import_actions(engine: Engine, args: argparse.Namespace) -> int:
         all_or_nothing=not args.allow_partial,
         encoding=args.encoding,
         filename=args.file.name,
+        count_identical=args.count_identical,
     )
     started = time.perf_counter()
     result = import_csv(
-        engine, args.file, actor=_cli_actor(), options=options, progress=_bar(args.file.name)
+        engine, args.file, actor=cli_actor(), options=options, progress=_bar(args.file.name)
     )
     return _finish_import(result, args, started)
 
@@ -247,7 +250,7 @@ def _import_osdi(engine: Engine, args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     result = import_osdi(
-        engine, records, actor=_cli_actor(), options=options, progress=_bar(args.file.name)
+        engine, records, actor=cli_actor(), options=options, progress=_bar(args.file.name)
     )
     return _finish_import(result, args, started)
 
@@ -266,17 +269,28 @@ def _imports(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _undo_import(engine: Engine, args: argparse.Namespace) -> int:
-    deleted = undo_import(engine, args.batch_id, actor=_cli_actor())
+    deleted = undo_import(engine, args.batch_id, actor=cli_actor())
     print(f"Undid import #{args.batch_id}: {number(deleted)} reports deleted; totals updated.")
     return 0
 
 
 def _check(engine: Engine, args: argparse.Namespace) -> int:
+    for source in list_sources(engine):
+        if source.reports:
+            print(f"Live source {source.name}: {number(source.reports)} reports.")
     with transaction(engine) as session:
+        miscounted = batch_count_differences(session)
+        for batch_id, stored, found in miscounted:
+            print(
+                f"Import #{batch_id} says it holds {number(stored)} reports; "
+                f"it holds {number(found)}."
+            )
         differences = rollup_differences(session)
-        if differences.empty:
+        if differences.empty and not miscounted:
             print("Totals are exact: the daily rollup equals the raw reports.")
             return 0
+        if differences.empty:
+            return 1
         print(f"Totals differ from the raw reports in {number(len(differences))} rollup rows:")
         print(differences.head(50).to_string(index=False))
         if not args.repair:

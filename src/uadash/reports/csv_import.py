@@ -10,7 +10,9 @@ from __future__ import annotations
 import codecs
 import csv
 import gc
+import hashlib
 import io
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -21,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from uadash import limits
 from uadash.access import Actor, require
 from uadash.reports.intake import (
     REQUIRED_FIELDS,
@@ -173,6 +176,9 @@ class CsvOptions:
     all_or_nothing: bool = True
     encoding: str | None = None  # detected when None
     filename: str | None = None
+    # Count rows with neither id nor reporter that are identical to rows of an earlier import
+    # (of another file) as new reports, rather than skip them as imported before.
+    count_identical: bool = False
     channels: Mapping[str, Channel] = field(default_factory=dict)  # extra channel synonyms
     chunk_rows: int = CHUNK_ROWS
 
@@ -199,6 +205,16 @@ class ColumnPlan:
         problems = []
         for which, headers in self.conflicts.items():
             listed = " and ".join(repr(h) for h in headers)
+            if len({h.strip() for h in headers}) < len(headers):
+                # --map names a column by its header, so it cannot pick one of two alike.
+                name = headers[0].strip()
+                numbers = [str(p + 1) for p, h in enumerate(self.headers) if h.strip() == name]
+                problems.append(
+                    f"the file has {len(numbers)} columns called {name!r} (columns "
+                    f"{' and '.join(numbers)}), and both look like {which.value}: rename one "
+                    "in the header row, e.g. to 'ignore'"
+                )
+                continue
             problems.append(
                 f"columns {listed} both look like {which.value}: map the one to use, and the "
                 f"other to ignore (--map '{headers[-1]}=ignore')"
@@ -279,34 +295,84 @@ def detect_encoding(handle: IO[bytes]) -> str:
     try:
         for encoding in ("utf-8", "cp1252"):
             decoder = codecs.getincrementaldecoder(encoding)()
+            offset = 0
             try:
                 while block := handle.read(1 << 20):
                     decoder.decode(block)
+                    offset += len(block)
                 decoder.decode(b"", final=True)
                 return encoding
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as error:
+                if encoding == "utf-8":
+                    _refuse_mixed(handle, bad_offset=max(offset + error.start - 3, 0))
                 handle.seek(0)
         return "latin-1"
     finally:
         handle.seek(0)
 
 
+# A character of more than one byte, validly encoded as UTF-8. Text in Windows-1252 almost
+# never holds one: "Ã©" is how UTF-8's "é" looks when read as Windows-1252.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _refuse_mixed(handle: IO[bytes], *, bad_offset: int) -> None:
+    """Raise `IntakeError` naming two lines if the file has UTF-8 text as well as bytes that
+    are not UTF-8: read as Windows-1252 it would store "cafÃ©" without a word."""
+    handle.seek(0)
+    lines_before = 0
+    position = 0
+    utf8_line = None
+    while block := handle.read(1 << 20):
+        for match in _UTF8_SEQUENCE.finditer(block):
+            start = position + match.start()
+            if abs(start - bad_offset) > 4:
+                utf8_line = lines_before + block.count(b"\n", 0, match.start()) + 1
+                break
+        if utf8_line is not None:
+            break
+        lines_before += block.count(b"\n")
+        position += len(block)
+    if utf8_line is None:
+        return
+    handle.seek(0)
+    head = handle.read(bad_offset + 4)
+    while head[bad_offset : bad_offset + 1] and head[bad_offset] < 0x80:
+        bad_offset += 1  # from a few bytes early, on to the byte itself
+    bad_line = head.count(b"\n", 0, bad_offset) + 1
+    raise IntakeError(
+        f"the file mixes encodings: line {utf8_line} is UTF-8, but line {bad_line} is not "
+        "(Windows-1252?); save the whole file again as UTF-8, or say which encoding to read "
+        "it as (--encoding cp1252 on the command line)"
+    )
+
+
 @contextmanager
-def open_binary(data: Source) -> Iterator[tuple[IO[bytes], int]]:
-    """A seekable binary handle on the data, and its size in bytes."""
-    if isinstance(data, bytes):
-        yield io.BytesIO(data), len(data)
-    elif isinstance(data, str | Path):
+def open_binary(
+    data: Source, *, within: limits.Limits = limits.CSV
+) -> Iterator[tuple[IO[bytes], int]]:
+    """A seekable binary handle on the data, and its size in bytes; refused before a byte is
+    read if it is not a regular file (a folder, /dev/zero), is empty or is too large."""
+    if isinstance(data, str | Path):
         path = Path(data)
-        if not path.is_file():
-            raise IntakeError(f"{path}: no such file")
-        with path.open("rb") as handle:
-            yield handle, path.stat().st_size
+        if problem := limits.file_problem(path, within):
+            raise IntakeError(f"{path}: {problem}")
+        with path.open("rb") as opened:
+            yield opened, path.stat().st_size
+        return
+    handle: IO[bytes]
+    if isinstance(data, bytes):
+        handle, size = io.BytesIO(data), len(data)
     else:
-        data.seek(0, io.SEEK_END)
-        size = data.tell()
-        data.seek(0)
-        yield data, size
+        handle = data
+        handle.seek(0, io.SEEK_END)
+        size = handle.tell()
+        handle.seek(0)
+    if problem := limits.size_problem(size, within):
+        raise IntakeError(f"the file {problem}")
+    yield handle, size
 
 
 @dataclass
@@ -320,6 +386,16 @@ class _Opened:
 
 @contextmanager
 def _open_csv(handle: IO[bytes], encoding: str | None) -> Iterator[_Opened]:
+    # A first line beyond the limit is refused before the whole file is scanned for its
+    # encoding (four bytes per character at most, in any encoding read here).
+    head = handle.read(4 * MAX_LINE + 1)
+    handle.seek(0)
+    if len(head) > 4 * MAX_LINE and b"\n" not in head and b"\r" not in head:
+        raise IntakeError(
+            f"line 1 is longer than {MAX_LINE:,} characters, the limit for one line "
+            "(is it a CSV file?)"
+        )
+    del head
     chosen = encoding or detect_encoding(handle)
     try:
         codecs.lookup(chosen)
@@ -328,7 +404,7 @@ def _open_csv(handle: IO[bytes], encoding: str | None) -> Iterator[_Opened]:
     text = io.TextIOWrapper(handle, encoding=chosen, newline="")
     try:
         try:
-            first = text.readline()
+            first = _line(text, 1)
         except UnicodeDecodeError as error:
             raise IntakeError(f"the file cannot be read as {chosen}: {error.reason}") from None
         if not first.strip():
@@ -338,10 +414,36 @@ def _open_csv(handle: IO[bytes], encoding: str | None) -> Iterator[_Opened]:
         if _count_outside_quotes(first, delimiter) == 0:
             delimiter = ","
         headers = next(csv.reader([first], delimiter=delimiter))
-        reader = csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(_lines(text), delimiter=delimiter)
         yield _Opened(text, reader, [h.strip() for h in headers], chosen, delimiter)
     finally:
         text.detach()  # the caller owns the handle (an upload, say): do not close it
+
+
+MAX_LINE = limits.CSV.line_chars or 1 << 20
+MAX_ROWS = limits.CSV.rows or 10_000_000
+
+
+def _line(text: io.TextIOWrapper, number: int) -> str:
+    """One line, read no further than the limit: a file of one endless line (or none) must not
+    be read whole into memory to find its end."""
+    line = text.readline(MAX_LINE + 1)
+    if len(line) > MAX_LINE:
+        raise IntakeError(
+            f"line {number} is longer than {MAX_LINE:,} characters, the limit for one line "
+            "(is it a CSV file?)"
+        )
+    return line
+
+
+def _lines(text: io.TextIOWrapper) -> Iterator[str]:
+    number = 1
+    while True:
+        number += 1
+        line = _line(text, number)
+        if not line:
+            return
+        yield line
 
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:
@@ -378,6 +480,11 @@ def _chunks(opened: _Opened, plan: ColumnPlan, size: int) -> Iterator[_Chunk]:
     try:
         for record in opened.reader:
             row += 1
+            if row > MAX_ROWS + 1:
+                raise IntakeError(
+                    f"row {row:,}: the file has more than {MAX_ROWS:,} rows, the most one "
+                    "import may have: split it into smaller files"
+                )
             if not any(record):
                 blank += 1
                 continue
@@ -528,6 +635,8 @@ def import_csv(
         result.delimiter = opened.delimiter
         plan = plan_columns(opened.headers, options.mapping)
         plan.check()
+        result.ignored = list(plan.unused)
+        file_key = _file_key(handle) if options.count_identical else ""
         read = read_options(
             options.source,
             date_order=options.date_order,
@@ -557,7 +666,9 @@ def import_csv(
                     # After the first bad row of an all-or-nothing import, keep reading (to
                     # list every problem) but stop writing: it will all be rolled back.
                     if not (result.rejected and options.all_or_nothing):
-                        writer.write(report_frame(readings.good, occurrences=occurrences))
+                        writer.write(
+                            report_frame(readings.good, occurrences=occurrences, file_key=file_key)
+                        )
                     if progress is not None:
                         progress(min(handle.tell() / max(size, 1), 1.0), result.rows)
                 settle(session, result, all_or_nothing=options.all_or_nothing)
@@ -568,6 +679,17 @@ def import_csv(
     if progress is not None:
         progress(1.0, result.rows)
     return result
+
+
+def _file_key(handle: IO[bytes]) -> str:
+    """A hash of the file's bytes, read a block at a time; the handle is left where it was."""
+    where = handle.tell()
+    handle.seek(0)
+    digest = hashlib.sha256()
+    while block := handle.read(1 << 20):
+        digest.update(block)
+    handle.seek(where)
+    return digest.hexdigest()
 
 
 def _order(problem: Problem) -> int:

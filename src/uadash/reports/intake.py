@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from uadash import config
+from uadash import config, limits
 from uadash.access import Actor, require
 from uadash.queries import parse_case_ref
 from uadash.reports.writer import MAX_COUNT, delete_batch, insert_reports
@@ -88,8 +88,14 @@ class Problem:
     column: str
     value: str
     reason: str
+    unit: str = "row"  # "record" for an OSDI file: `row` is the record's number, `column` a field
+    label: str | None = None  # the record's own identifier, when it has one
 
     def __str__(self) -> str:
+        if self.unit == "record":
+            label = f" ({self.label})" if self.label else ""
+            where = f"record {self.row}{label}, " if self.row is not None else ""
+            return f"{where}field {self.column}: {self.value!r} {self.reason}"
         where = f"row {self.row}, " if self.row is not None else ""
         return f"{where}column {self.column}: {self.value!r} {self.reason}"
 
@@ -115,6 +121,10 @@ class ImportResult:
     actions: int = 0  # the sum of their counts
     already_imported: int = 0  # reports an earlier import had written: skipped
     repeated: int = 0  # rows repeating an earlier row of the same file: skipped
+    # Of `already_imported`: rows with neither id nor reporter, told apart only by content,
+    # that matched identical rows of an earlier import (another file's, as a rule).
+    identical_before: int = 0
+    ignored: list[str] = field(default_factory=list)  # columns no field is read from
     skipped: int = 0  # OSDI records that reached no target: skipped
     blank: int = 0  # empty rows: skipped
     rejected: int = 0  # rows with at least one problem
@@ -165,15 +175,34 @@ class ImportResult:
                     f" {_n(self.already_imported, 'report')} had been imported before"
                     f"{self._earlier()} and {verb} skipped."
                 )
+            text += self._identical_sentence()
         elif self.already_imported:
             every = "every good report" if self.rejected else "every report"
             text = (
                 f"Nothing new: {every} in this file was imported before{self._earlier()}; "
-                "nothing was added."
+                "nothing was added." + self._identical_sentence()
             )
         else:
             text = "Nothing was imported: the file holds no reports."
         return text + left_out + self._skipped_sentence()
+
+    def _identical_sentence(self) -> str:
+        if not self.identical_before:
+            return ""
+        one = self.identical_before == 1
+        unit = self.unit
+        verb, repeats = (
+            ("was", f"a repeat of an identical {unit}")
+            if one
+            else ("were", f"repeats of identical {unit}s")
+        )
+        return (
+            f" Of these, {_n(self.identical_before, unit)} with neither id nor "
+            f"reporter email {verb} taken as {repeats} of an earlier import "
+            "(another file's, unless this file was imported before); if two supporters "
+            "reported the same, import again counting identical rows (--count-identical): "
+            "the same file twice still counts once."
+        )
 
     def _skipped_sentence(self) -> str:
         parts = []
@@ -295,6 +324,8 @@ def _slashed(first: int, second: int, year: int, order: DateOrder) -> date:
         return _date(year, second, first)
     if order is DateOrder.month_first:
         return _date(year, first, second)
+    if not (1 <= first <= 31 and 1 <= second <= 31) or (first > 12 and second > 12):
+        raise Unreadable("is not a date that exists")  # 1/0/2026 is no date, not two
     if first > 12 >= second:
         return _date(year, second, first)
     if second > 12 >= first:
@@ -451,11 +482,22 @@ def reporter_key_of(
 
 
 def anonymous_key(
-    source: str, case_id: int, target_key: int, channel: str, day: str, count: int, nth: int
+    source: str,
+    case_id: int,
+    target_key: int,
+    channel: str,
+    day: str,
+    count: int,
+    nth: int,
+    file: str = "",
 ) -> str:
     """A report with neither id nor reporter is told apart only by its content, so identical
     rows are numbered: the `nth` such row of a file. Importing the file again (or a longer
-    export covering the same days) gives the same numbers, and so adds nothing."""
+    export covering the same days) gives the same numbers, and so adds nothing. With `file`
+    (a hash of the file's bytes, when identical rows of other files are to be counted) the
+    key is the file's own: the same file again still adds nothing."""
+    if file:
+        return _digest("a", source, case_id, target_key, channel, day, count, nth, file)
     return _digest("a", source, case_id, target_key, channel, day, count, nth)
 
 
@@ -683,6 +725,7 @@ def read_cells(
     columns: Mapping[Field, str],
     directory: Directory,
     options: ReadOptions,
+    max_chars: int | None = limits.CSV.cell_chars,
 ) -> Readings:
     """Read one chunk of text cells (one sequence per field, all as long as `rows`).
 
@@ -700,17 +743,29 @@ def read_cells(
         for position in np.flatnonzero(pd.notna(reasons)):
             problems.append((int(position), which, str(reasons[position])))
 
+    # The one rule for text, before any cell is read further (limits.text_problem). Its
+    # problems come first, so that a refused cell is listed for that reason alone.
+    for which, values in cells.items():
+        for position, reason in limits.column_problems(values, max_chars=max_chars):
+            problems.append((position, which, reason))
+
     # Days: each distinct value once, ISO dates in bulk.
     codes, uniques = pd.factorize(np.asarray(text(Field.action_date), dtype=object))
     instants, reasons = parse_moments(uniques, order=options.date_order, zone=options.zone)
     unique_days = local_days(instants, options.zone)
+    # Compared as numpy days first: a day outside Python's years 1-9999 (0000-01-01, which
+    # pandas reads) would come back from .item() as a bare number.
+    earliest = np.datetime64(f"{EARLIEST_ACTION_YEAR}-01-01", "D")
+    latest = np.datetime64(options.today + timedelta(days=1), "D")
     as_dates: list[date | None] = []
     for position, day in enumerate(unique_days):
-        if reasons[position] is None:
-            try:
-                check_action_day(day.item(), today=options.today)
-            except Unreadable as error:
-                reasons[position] = str(error)
+        if reasons[position] is None and not np.isnat(day):
+            if day > latest:
+                reasons[position] = f"is in the future (today is {options.today.isoformat()})"
+            elif day < earliest:
+                reasons[position] = (
+                    f"is before {EARLIEST_ACTION_YEAR}, when the first Urgent Action ran"
+                )
         as_dates.append(day.item() if reasons[position] is None else None)
     if not len(uniques) and size:  # no date column at all (the plan requires one)
         codes = np.zeros(size, dtype=np.int64)
@@ -789,7 +844,11 @@ def read_cells(
     problem_text = np.full(size, None, dtype=object)
     found_problems: list[Problem] = []
     order = list(Field)
+    listed: set[tuple[int, Field]] = set()
     for position, which, reason in sorted(problems, key=lambda p: (p[0], order.index(p[1]))):
+        if (position, which) in listed:
+            continue  # one problem per cell: the first found
+        listed.add((position, which))
         column = columns.get(which, which.value)
         found_problems.append(Problem(int(rows[position]), column, text(which)[position], reason))
         if problem_text[position] is None:
@@ -826,6 +885,8 @@ def _reported(values: Sequence[str], options: ReadOptions) -> tuple[np.ndarray, 
     reasons[blank] = None
     future = ~np.isnat(instants) & (instants > now + np.timedelta64(1, "D"))
     reasons[future] = "is in the future"
+    early = ~np.isnat(instants) & (instants < np.datetime64(f"{EARLIEST_ACTION_YEAR}-01-01"))
+    reasons[early] = f"is before {EARLIEST_ACTION_YEAR}, when the first Urgent Action ran"
     return instants[codes], reasons[codes]
 
 
@@ -876,13 +937,23 @@ def _each(values: Sequence[str], parse: Callable[[str], T]) -> tuple[np.ndarray,
     return np.array(results, dtype=object)[codes], np.array(reasons, dtype=object)[codes]
 
 
-def report_frame(good: pd.DataFrame, *, occurrences: Occurrences) -> pd.DataFrame:
-    """Good readings as the frame `insert_reports` takes, each row with its dedupe key."""
+def report_frame(
+    good: pd.DataFrame,
+    *,
+    occurrences: Occurrences,
+    file_key: str = "",
+    scope: str | None = None,
+) -> pd.DataFrame:
+    """Good readings as the frame `insert_reports` takes, each row with its dedupe key.
+
+    `scope` names who vouches for the external ids (an intake source): the same id from two
+    API sources is two reports, from one source one report."""
     index = good.index
     target_key = good["target_id"].fillna(0).astype("int64").to_numpy()
     day64 = good["action_date"].to_numpy(dtype="datetime64[D]")
     days = np.datetime_as_string(day64, unit="D").tolist()  # "2026-11-03"
     sources = good["source"].to_numpy()
+    key_sources = sources if scope is None else np.array([f"{s}@{scope}" for s in sources])
     case_ids = good["case_id"].to_numpy()
     channels = good["channel"].to_numpy()
     counts = good["count"].astype("int64").to_numpy()
@@ -907,7 +978,7 @@ def report_frame(good: pd.DataFrame, *, occurrences: Occurrences) -> pd.DataFram
         )
     # Plain Python values: indexing numpy arrays one element at a time cost more than hashing.
     columns = zip(
-        sources.tolist(),
+        key_sources.tolist(),
         case_ids.tolist(),
         target_key.tolist(),
         channels.tolist(),
@@ -925,7 +996,7 @@ def report_frame(good: pd.DataFrame, *, occurrences: Occurrences) -> pd.DataFram
         if by_id
         else reporter_key_of(source, case, target, channel, day, reporter)
         if by_reporter
-        else anonymous_key(source, case, target, channel, day, count, number)
+        else anonymous_key(source, case, target, channel, day, count, number, file_key)
         for (
             source,
             case,
@@ -953,9 +1024,13 @@ def report_frame(good: pd.DataFrame, *, occurrences: Occurrences) -> pd.DataFram
             "reporter_hash": _text(_or_none(reporters, has_reporter), index),
             "dedupe_key": _text(keys, index),
             "note": _text(_or_none(good["note"].to_numpy(), pd.notna(good["note"])), index),
+            ANONYMOUS: anonymous,
         },
         index=index,
     )
+
+
+ANONYMOUS = "anonymous"  # a column of report_frame only the writer reads: not stored
 
 
 def _text(values: Any, index: pd.Index | None = None) -> pd.Series:
@@ -986,12 +1061,14 @@ class ReportWriter:
         result: ImportResult,
         actor: Actor,
         note: str | None = None,
+        batch: ReportBatch | None = None,
     ) -> None:
         self.session = session
         self.result = result
         self.actor = actor
         self.note = note
-        self.batch: ReportBatch | None = None
+        # An existing batch to add to (a live source's batch of the day), or None: a new one.
+        self.batch: ReportBatch | None = batch
 
     def write(self, reports: pd.DataFrame) -> int:
         """Write the reports whose dedupe key is new; returns how many were written."""
@@ -999,6 +1076,7 @@ class ReportWriter:
             return 0
         if "dedupe_key" in reports.columns:
             reports = self._new(reports)
+        reports = reports.drop(columns=ANONYMOUS, errors="ignore")
         if reports.empty:
             return 0
         if self.batch is None:
@@ -1024,11 +1102,17 @@ class ReportWriter:
         if found:
             seen = reports["dedupe_key"].isin(list(found)).to_numpy()
             mine = self.batch.id if self.batch is not None else None
-            for key in reports["dedupe_key"][seen]:
+            anonymous = (
+                reports[ANONYMOUS][seen].tolist()
+                if ANONYMOUS in reports.columns
+                else [False] * int(seen.sum())
+            )
+            for key, nameless in zip(reports["dedupe_key"][seen], anonymous, strict=True):
                 if found[key] is not None and found[key] == mine:
                     self.result.repeated += 1
                 else:
                     self.result.already_imported += 1
+                    self.result.identical_before += int(bool(nameless))
                     earlier = found[key]
                     if earlier is not None:
                         self.result.earlier_batches.add(earlier)
@@ -1113,6 +1197,8 @@ def enter_report(
         check_action_day(action_date, today=today)
     except Unreadable as error:
         raise IntakeError(f"date {action_date.isoformat()} {error}") from None
+    if note and (reason := limits.text_problem(note, max_chars=limits.PAGE_FIELD.cell_chars)):
+        raise IntakeError(f"note {reason}")
     result = ImportResult(source=ReportSource.staff)
     with transaction(engine) as session:
         directory = Directory.load(session)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from uadash import limits
 from uadash.access import Actor, require
 from uadash.reports.csv_import import Source, open_binary
 from uadash.reports.intake import (
@@ -39,6 +40,8 @@ from uadash.vocab import Channel, ReportSource, Role
 COLLECTION = "osdi:outreaches"
 CAMPAIGN_LINK = "osdi:advocacy_campaign"
 CHUNK_ROWS = 20_000
+MAX_DEPTH = limits.OSDI.depth or 32
+MAX_RECORDS = limits.OSDI.rows or 200_000
 # Where each field comes from in a record, as the problems name it.
 COLUMNS = {
     Field.case: f"_links.{CAMPAIGN_LINK}",
@@ -74,16 +77,26 @@ def read_outreaches(data: Source) -> list[dict[str, Any]]:
     """The outreach records of an OSDI file: a JSON array of outreaches, a HAL collection
     (`{"_embedded": {"osdi:outreaches": [...]}}`), one outreach, or a webhook batch
     (`[{"osdi:outreach": {...}}, ...]`)."""
-    with open_binary(data) as (handle, _):
+    with open_binary(data, within=limits.OSDI) as (handle, _):
         raw = handle.read()
     try:
         document = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise IntakeError("the file is not UTF-8 text, as OSDI JSON must be") from None
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise IntakeError(
+            f"line {line}: the file is not UTF-8 text, as OSDI JSON must be"
+        ) from None
     except json.JSONDecodeError as error:
         raise IntakeError(
             f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"
         ) from None
+    except RecursionError:
+        raise IntakeError(_too_deep()) from None
+    except ValueError as error:  # a number of more than 4,300 digits, say
+        raise IntakeError(f"not JSON that can be read ({error})") from None
+    del raw
+    if limits.nesting_depth(document, limit=MAX_DEPTH) > MAX_DEPTH:
+        raise IntakeError(_too_deep())
     if isinstance(document, dict) and "_embedded" in document:
         records = document["_embedded"].get(COLLECTION)
         if records is None:
@@ -99,14 +112,24 @@ def read_outreaches(data: Source) -> list[dict[str, Any]]:
         record.get("osdi:outreach", record) if isinstance(record, dict) else record
         for record in records
     ]
+    if len(unwrapped) > MAX_RECORDS:
+        raise IntakeError(
+            f"the file has {len(unwrapped):,} records; one import may have at most "
+            f"{MAX_RECORDS:,}: split it into smaller files"
+        )
     for number, record in enumerate(unwrapped, start=1):
         if not isinstance(record, dict):
             raise IntakeError(f"record {number}: expected an outreach object")
     return unwrapped
 
 
+def _too_deep() -> str:
+    return f"the JSON is nested more than {MAX_DEPTH} levels deep; an OSDI file needs a few"
+
+
 def campaign_uri(record: Mapping[str, Any]) -> str:
-    link = (record.get("_links") or {}).get(CAMPAIGN_LINK) or {}
+    links = record.get("_links") or {}
+    link = (links.get(CAMPAIGN_LINK) or {}) if isinstance(links, dict) else {}
     return str(link.get("href") or "") if isinstance(link, dict) else ""
 
 
@@ -138,8 +161,39 @@ def _external_id(record: Mapping[str, Any]) -> str:
     identifiers = record.get("identifiers") or []
     if isinstance(identifiers, list) and identifiers:
         return str(identifiers[0])  # the origin system's own id comes first
-    link = (record.get("_links") or {}).get("self") or {}
+    links = record.get("_links") or {}
+    link = (links.get("self") or {}) if isinstance(links, dict) else {}
     return str(link.get("href") or "") if isinstance(link, dict) else ""
+
+
+def _shape_problem(record: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """(field, value, reason) when a field the import reads has the wrong JSON type: read as
+    text, a string of identifiers would silently become no id at all."""
+    identifiers = record.get("identifiers")
+    if identifiers is not None and (
+        not isinstance(identifiers, list) or not all(isinstance(i, str) for i in identifiers)
+    ):
+        shown = identifiers if isinstance(identifiers, str) else json.dumps(identifiers)
+        what = "is not a list" if not isinstance(identifiers, list) else "is not a list of text"
+        return "identifiers", str(shown)[:200], what
+    for name in ("type", "action_date", "created_date"):
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            return name, json.dumps(value)[:200], "is not text"
+    targets = record.get("targets")
+    if targets is not None and not isinstance(targets, list):
+        return "targets", json.dumps(targets)[:200], "is not a list"
+    links = record.get("_links")
+    if links is not None and not isinstance(links, dict):
+        return "_links", json.dumps(links)[:200], "is not an object"
+    return None
+
+
+def _label(record: Mapping[str, Any]) -> str | None:
+    identifiers = record.get("identifiers")
+    if isinstance(identifiers, list) and identifiers and isinstance(identifiers[0], str):
+        return identifiers[0][:100]
+    return None
 
 
 @dataclass
@@ -153,14 +207,17 @@ def _rows(
     options: OsdiOptions,
     result: ImportResult,
     problems: list[Problem],
+    *,
+    first: int = 1,
 ) -> Iterator[_Rows]:
-    """One row of cells per (record, target), a chunk at a time."""
+    """One row of cells per (record, target), a chunk at a time; records numbered from
+    `first` (1 for a file's records, 0 for the items of an API request)."""
     chunk = _Rows()
-    for number, record in enumerate(records, start=1):
-        targets = record.get("targets") or []
-        if not isinstance(targets, list):
-            problems.append(Problem(number, "targets", str(targets)[:200], "is not a list"))
+    for number, record in enumerate(records, start=first):
+        if shape := _shape_problem(record):
+            problems.append(Problem(number, *shape))
             continue
+        targets = record.get("targets") or []
         if not targets:
             result.skipped += 1
             continue
@@ -188,6 +245,25 @@ def _rows(
             chunk = _Rows()
     if chunk.rows:
         yield chunk
+
+
+def rows_of_outreaches(
+    records: Sequence[Mapping[str, Any]],
+    options: OsdiOptions,
+    result: ImportResult,
+    problems: list[Problem],
+    *,
+    first: int = 1,
+) -> tuple[list[int], dict[Field, list[str]], dict[Field, str]]:
+    """All the records' rows at once (for a request small enough to read whole): the record
+    number of each row, the cells by field, and where each field comes from."""
+    rows: list[int] = []
+    cells: dict[Field, list[str]] = {which: [] for which in COLUMNS}
+    for chunk in _rows(records, options, result, problems, first=first):
+        rows.extend(chunk.rows)
+        for which, values in chunk.cells.items():
+            cells[which].extend(values)
+    return rows, cells, dict(COLUMNS)
 
 
 def import_osdi(
@@ -234,7 +310,10 @@ def import_osdi(
                 if progress is not None:
                     progress(chunk.rows[-1] / max(len(records), 1), chunk.rows[-1])
             bad_records.update(p.row for p in problems if p.row is not None)
-            result.add_problems(sorted(problems, key=lambda p: p.row or 0))
+            result.add_problems(
+                replace(p, unit="record", label=_label(records[p.row - 1]) if p.row else None)
+                for p in sorted(problems, key=lambda p: p.row or 0)
+            )
             result.rejected = len(bad_records)
             settle(session, result, all_or_nothing=options.all_or_nothing)
         except BaseException as error:

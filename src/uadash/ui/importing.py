@@ -127,6 +127,14 @@ def _csv_file(engine: Any, data: bytes, *, name: str, upload_id: str, actor: Act
         help="Write the good rows even if some rows are refused. By default one bad row "
         "and nothing is written.",
     )
+    count_identical = right.checkbox(
+        "Count rows identical to an earlier import's as new reports",
+        key=f"identical-{upload_id}",
+        help="Rows with neither an id nor a reporter email are told apart only by what they "
+        "say, so a row identical to one already imported (from another file, say) is skipped "
+        "as imported before. Tick this if two supporters may have reported the same: the "
+        "same file imported twice still counts once.",
+    )
     options = CsvOptions(
         source=ReportSource(source),
         mapping=mapping,
@@ -134,6 +142,7 @@ def _csv_file(engine: Any, data: bytes, *, name: str, upload_id: str, actor: Act
         all_or_nothing=not partial,
         encoding=detected.encoding,  # read once already: no need to scan the file again
         filename=name,
+        count_identical=count_identical,
     )
     try:
         preview = csv_import.preview_csv(engine, data, options=options)
@@ -342,6 +351,10 @@ def past_imports(*, actor: Actor) -> None:
     if history.empty:
         st.info("No imports yet.")
         return
+    # No file, no note: an empty cell, not the grid's "None".
+    history = history.assign(
+        filename=history["filename"].fillna(""), note=history["note"].fillna("")
+    )
     st.dataframe(
         history.rename(
             columns={
@@ -354,6 +367,7 @@ def past_imports(*, actor: Actor) -> None:
                 "note": "Note",
             }
         ),
+        column_config={"Reports": st.column_config.NumberColumn(format="localized")},
         hide_index=True,
         width="stretch",
     )
@@ -363,11 +377,16 @@ def past_imports(*, actor: Actor) -> None:
 
     def label(batch_id: int) -> str:
         row = rows[batch_id]
-        what = row["filename"] if isinstance(row["filename"], str) else row["source"]
+        what = row["filename"] or row["source"]
         return f"#{batch_id} — {what}, {number(int(row['reports']))} reports, by {row['actor']}"
 
     with st.container(border=True):
-        batch_id = st.selectbox("Undo an import", list(rows), format_func=label, key="undo-pick")
+        # The latest import first, not the demo data (which `uadash init` may add later).
+        imported = [i for i, row in rows.items() if row["source"] != "demo"]
+        latest = list(rows).index(imported[0]) if imported else 0
+        batch_id = st.selectbox(
+            "Undo an import", list(rows), index=latest, format_func=label, key="undo-pick"
+        )
         sure = st.checkbox(
             "Yes: delete this import's reports and take them out of every total",
             key=f"undo-sure-{batch_id}",
@@ -421,7 +440,13 @@ def export_downloads(*, today: date) -> None:
         case_ids=tuple(case_ids),
         period=chosen_period,
     )
-    st.dataframe(totals, hide_index=True, width="stretch", height=240)
+    st.dataframe(
+        totals,
+        column_config={"actions": st.column_config.NumberColumn(format="localized")},
+        hide_index=True,
+        width="stretch",
+        height=240,
+    )
     st.download_button(
         "Download totals (CSV)",
         csv_bytes(totals),

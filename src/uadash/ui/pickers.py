@@ -7,6 +7,8 @@ import streamlit as st
 from uadash import queries
 from uadash.database import Engine
 from uadash.queries import Case, Target
+from uadash.ui import state
+from uadash.ui.text import md
 from uadash.vocab import TargetRole
 
 PICKER_KEY = "case-picker"
@@ -27,7 +29,7 @@ def case_picker(engine: Engine, *, label: str = "Case") -> Case | None:
     if wanted:
         found = queries.find_case(engine, wanted)
         if found is None:
-            st.warning(f"There is no case “{wanted}”. Choose one below.")
+            st.warning(f"There is no case “{md(wanted, inline=True)}”. Choose one below.")
         else:
             st.session_state[PICKER_KEY] = queries.case_ref(found.ua_number, found.update_number)
     if st.session_state.get(PICKER_KEY) not in labels:
@@ -45,18 +47,24 @@ def _to_url() -> None:
 
 
 def target_picker(case: Case, *, key: str) -> Target | None:
-    """One of the case's targets, primary targets first as in the case file."""
-    if not case.targets:
+    """One of the case's targets, primary targets first as in the case file; kept in the URL
+    by name (`?target=Zhang Rui`), so a shared link opens the same letter."""
+    current = [target for target in case.targets if target.retired_at is None]
+    if not current:
         st.warning(f"{case.label} has no targets on file.")
         return None
-    by_id = {target.id: target for target in case.targets}
+    by_name = {target.name: target for target in current}
+    widget = f"{key}-target-{case.id}"
+    wanted = st.query_params.get("target")
+    st.session_state[widget] = wanted if wanted in by_name else current[0].name
     chosen = st.radio(
         "Target",
-        list(by_id),
-        format_func=lambda i: _target_label(by_id[i]),
-        key=f"{key}-target-{case.id}",
+        list(by_name),
+        format_func=lambda name: md(_target_label(by_name[name])),  # radio labels are Markdown
+        key=widget,
+        on_change=lambda: state.write("target", [st.session_state[widget]]),
     )
-    return by_id[chosen]
+    return by_name[chosen]
 
 
 def _target_label(target: Target) -> str:
