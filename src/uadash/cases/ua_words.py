@@ -232,7 +232,7 @@ ORG_WORDS = re.compile(
     r"Commission|Comisi[oó]n|Police|Polic[ií]a|Prison|Government|Gobierno|Cabinet|"
     r"Directorate|Agency|Administration|Authority|Headquarters|Committee|Mission|Consulate|"
     r"Prosecution|Fiscal[ií]a|Kremlin|Senate|Assembly|Staatskanzlei|Kanzlei|Amt|Diwan|"
-    r"Procuradur[ií]a|Casa Presidencial|White House|Chancellery|Republic Of)\b"
+    r"Procuradur[ií]a|Casa Presidencial|White House|Chancellery|Republic Of|Board)\b"
 )
 _ORG_ADJECTIVES = {
     "royal", "federal", "national", "general", "permanent", "high", "supreme", "presidential",

@@ -1839,7 +1839,15 @@ def _salutations_from_letter(draft: UaDraft) -> None:
         if target.salutation or not target.name:
             continue
         between = lines[max(target.lines, default=0) : opening - 1]
-        if len(draft.letter_salutations) == 1 and target.lines and not "".join(between).strip():
+        others = [o.name.split()[-1] for o in draft.targets if o.name and o is not target]
+        opening_text = " ".join(draft.letter_salutations[:1])
+        names_other = any(re.search(rf"\b{re.escape(o)}\b", opening_text) for o in others)
+        if (
+            len(draft.letter_salutations) == 1
+            and target.lines
+            and not "".join(between).strip()
+            and not names_other  # "Dear Governor Abbott and Members of the Board," (AIUSA)
+        ):
             target.salutation = draft.letter_salutations[0]  # the model letter's addressee
             continue
         for salutation in draft.letter_salutations:
