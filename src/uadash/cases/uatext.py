@@ -1186,8 +1186,9 @@ def _joined_paragraphs(lines: list[str], wanted: list[int]) -> list[tuple[int, s
     previous = -2
     for i in wanted:
         text = lines[i].strip()
-        if text and out and previous == i - 1 and lines[previous].strip():
-            out[-1] = (out[-1][0], out[-1][1] + " " + text)
+        name_list = previous >= 0 and _name_like(lines[previous].strip()) and _name_like(text)
+        if text and out and previous == i - 1 and lines[previous].strip() and not name_list:
+            out[-1] = (out[-1][0], out[-1][1] + " " + text)  # a wrapped line, not one name a line
         elif text:
             out.append((i, text))
         previous = i
