@@ -9,6 +9,8 @@ from uadash.ui.downloads import chart_with_downloads
 from uadash.ui.filters import bucket_picker, period_picker
 from uadash.ui.history import history_table
 from uadash.ui.pickers import case_picker
+from uadash.ui.text import md, show
+from uadash.ui.timeline import superseded_mark, updates_timeline
 from uadash.wording import long_date, number
 
 engine = session.engine()
@@ -19,24 +21,25 @@ if case is None:
     st.stop()
 ref = queries.case_ref(case.ua_number, case.update_number)
 
-st.title(case.title)
-people = ", ".join(p["name"] for p in case.people_at_risk) or "not named"
+st.title(md(case.title))
+people = ", ".join(str(p["name"]) for p in case.people_at_risk) or "not named"
 facts = [case.label, case.country, f"People at risk: {people}"]
 if case.issued:
     facts.append(f"Issued {long_date(case.issued)}")
-st.markdown(" · ".join(facts))
+st.markdown(md(" · ".join(facts)))
 badges = status_badges(
     case.status.value, case.outcome.value if case.outcome else None, case.deadline, today=today
 )
 deadline = f"Deadline {long_date(case.deadline)}" if case.deadline else "No deadline"
 st.markdown(f"{badges} &nbsp; {deadline}")
 if case.deadline_note:
-    st.caption(case.deadline_note)
+    st.caption(md(case.deadline_note))
+superseded_mark(engine, case)
 if case.is_demo:
     st.info("This is an invented **demo** case.", icon=":material/science:")
 if case.summary:
     with st.expander("Summary"):
-        st.write(case.summary)
+        show(case.summary)
 st.page_link(
     "pages/letters.py",
     label="Preview the letter for each target",
@@ -54,7 +57,9 @@ columns[0].metric("Actions reported, all time", number(everything), border=True)
 columns[1].metric(
     f"From {long_date(period.start)} to {long_date(period.end)}", number(in_period), border=True
 )
-columns[2].metric("Targets", len(case.targets), border=True)
+columns[2].metric(
+    "Targets", sum(1 for target in case.targets if target.retired_at is None), border=True
+)
 
 if not everything:
     st.write("No actions have been reported for this case yet.")
@@ -138,7 +143,10 @@ st.dataframe(
 )
 for target in case.targets:
     if target.note:
-        st.caption(f"{target.name}: {target.note}")
+        st.caption(md(f"{target.name}: {target.note}"))
+
+st.subheader("Updates of this UA")
+updates_timeline(engine, case)
 
 st.subheader("History")
 history_table(case.id, key="case-history")

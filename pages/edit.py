@@ -5,6 +5,7 @@ import streamlit as st
 
 from uadash.ui import session
 from uadash.ui.auth import current_actor
+from uadash.ui.case_details import details_form
 from uadash.ui.editing import case_form, case_table, last_save
 from uadash.vocab import Role
 
@@ -21,8 +22,11 @@ st.caption(
     "in the case's history."
 )
 last_save(actor=actor)
-one, several = st.tabs(["One case", "Several cases"])
+one, several, whole = st.tabs(["One case", "Several cases", "Whole case"])
 with one:
-    case_form(actor=actor, today=session.today())
+    base = case_form(actor=actor, today=session.today())
 with several:
     case_table(actor=actor)
+with whole:
+    if base is not None:
+        details_form(base, actor=actor)

@@ -5,6 +5,7 @@ import streamlit as st
 from uadash import letters
 from uadash.ui import session
 from uadash.ui.pickers import case_picker, target_picker
+from uadash.ui.text import md, show
 
 engine = session.engine()
 today = session.today()
@@ -35,7 +36,7 @@ with right:
     as_letter, as_email, as_tweet, as_call = st.tabs(["Letter", "Email", "Tweet", "Call script"])
     with as_letter:
         for warning in letter.warnings:
-            st.warning(warning)
+            st.warning(md(warning))
         with st.container(border=True):
             st.text(letter.text)
         st.download_button(
@@ -47,10 +48,10 @@ with right:
         )
     with as_email:
         for warning in email.warnings:
-            st.warning(warning)
+            st.warning(md(warning))
+        to, cc = md(email.to or "—", inline=True), md(", ".join(email.cc) or "—", inline=True)
         st.markdown(
-            f"**To:** {email.to or '—'}  \n**CC:** {', '.join(email.cc) or '—'}  \n"
-            f"**Subject:** {email.subject}"
+            f"**To:** {to}  \n**CC:** {cc}  \n**Subject:** {md(email.subject, inline=True)}"
         )
         st.code(email.body, language=None, wrap_lines=True)
         if email.mailto:
@@ -64,7 +65,7 @@ with right:
             )
     with as_tweet:
         for warning in tweet.warnings:
-            st.warning(warning)
+            st.warning(md(warning))
         st.code(tweet.text, language=None, wrap_lines=True)
         counted = f"{tweet.length} / {tweet.limit} characters, counted as X counts them"
         if tweet.over_limit:
@@ -72,4 +73,4 @@ with right:
         else:
             st.caption(counted)
     with as_call:
-        st.markdown(script)
+        show(script)

@@ -1,16 +1,18 @@
 """Overview: every case's status and deadline at a glance, and actions over time."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from uadash import charts, queries
 from uadash.ui import session
 from uadash.ui.badges import status_cell, status_cell_style
-from uadash.ui.filters import bucket_picker, case_filter, period_picker
+from uadash.ui.filters import bucket_picker, case_filter, period_picker, updates_toggle
 from uadash.wording import long_date, number, plural
 
 engine = session.engine()
 today = session.today()
-filters = case_filter(engine, key="overview")
+filters = replace(case_filter(engine, key="overview"), whole_ua=updates_toggle(key="overview"))
 period = period_picker(today=today, key="overview")
 
 st.title("Urgent Actions")
@@ -61,8 +63,12 @@ else:
         status_text=cases.apply(status_cell, axis=1),
         deadline_text=[d.isoformat() if d else "no end date" for d in cases["deadline"]],
         title_text=[
-            t + ("  · demo" if demo else "")
-            for t, demo in zip(cases["title"], cases["is_demo"], strict=True)
+            t
+            + ("  · demo" if demo else "")
+            + (f"  · superseded by {newer}" if isinstance(newer, str) else "")
+            for t, demo, newer in zip(
+                cases["title"], cases["is_demo"], cases["superseded_by"], strict=True
+            )
         ],
     )
     picked = st.dataframe(

@@ -8,6 +8,7 @@ from uadash.periods import bucket_for
 from uadash.ui import session
 from uadash.ui.downloads import chart_with_downloads
 from uadash.ui.present import present_filters, projector_style
+from uadash.ui.text import md
 from uadash.wording import day_range, number
 
 CHANNEL_TITLES = {
@@ -27,7 +28,7 @@ projector_style()
 
 st.title(f"Urgent Actions · {comparison.label}")
 against = f", compared with {day_range(previous.start, previous.end)}" if previous else ""
-st.markdown(f"**{shown.scope}** · {day_range(period.start, period.end)}{against}")
+st.markdown(f"**{md(shown.scope, inline=True)}** · {day_range(period.start, period.end)}{against}")
 
 numbers = session.cached(figures.figures, filters=filters, comparison=comparison)
 versus = f"vs {day_range(previous.start, previous.end)}" if previous else None
@@ -124,11 +125,15 @@ st.subheader("A statement for each official")
 statements = summary.target_statements(engine, case, period=period, today=today)
 if not statements:
     st.write(f"{case.label} has no officials on file.")
-tabs = st.tabs([f"{s.target.name} ({number(s.actions)})" for s in statements]) if statements else []
+tabs = (
+    st.tabs([md(f"{s.target.name} ({number(s.actions)})") for s in statements])
+    if statements
+    else []
+)
 for tab, statement in zip(tabs, statements, strict=True):
     with tab:
         if not statement.actions:
-            st.write(f"No actions addressed to {statement.target.name} in this period.")
+            st.write(md(f"No actions addressed to {statement.target.name} in this period."))
             continue
         st.code(statement.text, language=None, wrap_lines=True)
         st.download_button(

@@ -375,3 +375,14 @@ def test_installed_command_lists_cases(
     for label in SHIPPED_LABELS:
         assert label in result.stdout
     assert "2025-03-18 (616 days overdue)" in result.stdout
+
+
+def test_export_case_then_load_cases_on_the_command_line(uadash: Uadash, tmp_path: Path) -> None:
+    assert uadash("load-cases", str(SEED_FILE)).code == 0
+    out = tmp_path / "44.yaml"
+    run = uadash("export-case", "44.22-2", "-o", str(out))
+    assert run.code == 0 and f"Wrote UA 44.22 (update 2) to {out}" in run.out
+    again = uadash("load-cases", str(out))
+    assert again.code == 0 and "0 created, 0 updated, 1 unchanged" in again.out
+    missing = uadash("export-case", "99.99")
+    assert missing.code != 0 and "99.99: no such case" in missing.err

@@ -570,7 +570,9 @@ def _cc_targets(case: Case, *, excluding: Target) -> list[Target]:
     return [
         other
         for other in case.targets
-        if other.role == TargetRole.cc and not _same_target(other, excluding)
+        if other.role == TargetRole.cc
+        and other.retired_at is None  # retired in the app: no longer written to
+        and not _same_target(other, excluding)
     ]
 
 

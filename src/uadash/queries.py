@@ -44,6 +44,8 @@ class CaseFilter:
     countries: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     case_ids: tuple[int, ...] = ()
+    # Count each UA the other fields keep across all its updates, not only the updates kept.
+    whole_ua: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -184,11 +186,34 @@ def matching_case_ids(engine: Engine, filters: CaseFilter) -> list[int] | None:
     # Tags live in a JSON list; with hundreds of cases, matching them here is simpler and
     # portable across SQLite and PostgreSQL.
     wanted = {tag.lower() for tag in filters.tags}
-    return [
+    ids = [
         row.id
         for row in rows
         if not wanted or wanted & {str(tag).lower() for tag in (row.tags or [])}
     ]
+    return whole_ua_ids(engine, ids) if filters.whole_ua else ids
+
+
+def whole_ua_ids(engine: Engine, case_ids: Sequence[int]) -> list[int]:
+    """The ids of every update of the UAs these cases belong to."""
+    if not case_ids:
+        return []
+    uas = select(Case.ua_number).where(Case.id.in_(list(case_ids))).scalar_subquery()
+    query = select(Case.id).where(Case.ua_number.in_(uas)).order_by(Case.id)
+    with engine.connect() as connection:
+        return list(connection.scalars(query))
+
+
+def superseded_by(engine: Engine) -> dict[int, str]:
+    """For each superseded case, the label of the update that supersedes it."""
+    query = select(Case.supersedes_id, Case.ua_number, Case.update_number).where(
+        Case.supersedes_id.is_not(None)
+    )
+    with engine.connect() as connection:
+        return {
+            int(row.supersedes_id): _label(row.ua_number, row.update_number)
+            for row in connection.execute(query)
+        }
 
 
 CASE_COLUMNS = [
@@ -212,32 +237,53 @@ CASE_COLUMNS = [
     "is_demo",
     "total_actions",
     "actions_last_7_days",
+    "superseded_by",
 ]
 
 
 def list_cases(engine: Engine, filters: CaseFilter, *, today: date) -> pd.DataFrame:
     """Every case the filter keeps with its deadline, days left and totals, most urgent first
-    (see `urgency` for what overdue and due soon mean)."""
+    (see `urgency` for what overdue and due soon mean). `superseded_by` names the update that
+    replaced a case, or is None.
+
+    With `filters.whole_ua`, one row per UA: its superseded updates are left out, and the
+    totals are those of the whole UA, every update counted (summed in SQL by UA number)."""
     ids = matching_case_ids(engine, filters)
     cases = select(Case)
     if ids is not None:
         cases = cases.where(Case.id.in_(ids))
     week_start = today - timedelta(days=DUE_SOON_DAYS - 1)
+    # Per case, or per UA: the same sums grouped by the UA number of the report's case.
+    key: Any = Case.ua_number if filters.whole_ua else ActionDaily.case_id
     totals = (
         select(
-            ActionDaily.case_id,
+            key.label("key"),
             func.sum(ActionDaily.actions).label("total"),
             func.sum(ActionDaily.actions)
             .filter(ActionDaily.day.between(week_start, today))
             .label("last_7"),
         )
-        .group_by(ActionDaily.case_id)
+        .join(Case, Case.id == ActionDaily.case_id)
+        .group_by(key)
         .where(_in_ids(ActionDaily.case_id, ids))
     )
+    replaced = superseded_by(engine)
     with Session(engine) as session:
         rows = session.scalars(cases).all()
-        sums = {row.case_id: (row.total, row.last_7) for row in session.execute(totals)}
-    records = [_case_record(case, sums.get(case.id, (0, 0)), today) for case in rows]
+        sums: dict[Any, tuple[Any, Any]] = {
+            row.key: (row.total, row.last_7) for row in session.execute(totals)
+        }
+    if filters.whole_ua:
+        rows = [case for case in rows if case.id not in replaced]
+    records = [
+        _case_record(
+            case,
+            sums.get(case.ua_number if filters.whole_ua else case.id, (0, 0)),
+            today,
+            superseded=replaced.get(case.id),
+        )
+        for case in rows
+    ]
     frame = pd.DataFrame.from_records(records, columns=CASE_COLUMNS)
     if frame.empty:
         return frame
@@ -270,7 +316,9 @@ def urgency(status: CaseStatus, deadline: date | None, *, today: date) -> Urgenc
     )
 
 
-def _case_record(case: Case, sums: tuple[Any, Any], today: date) -> dict[str, Any]:
+def _case_record(
+    case: Case, sums: tuple[Any, Any], today: date, *, superseded: str | None = None
+) -> dict[str, Any]:
     state = urgency(case.status, case.deadline, today=today)
     return {
         "case_id": case.id,
@@ -293,6 +341,7 @@ def _case_record(case: Case, sums: tuple[Any, Any], today: date) -> dict[str, An
         "is_demo": case.is_demo,
         "total_actions": int(sums[0] or 0),
         "actions_last_7_days": int(sums[1] or 0),
+        "superseded_by": superseded,
     }
 
 
@@ -636,7 +685,9 @@ def case_targets_table(engine: Engine, case: Case) -> pd.DataFrame:
             "phone": target.phone,
             "fax": target.fax,
             "social_handle": target.social_handle,
-            "role": "CC" if target.role == TargetRole.cc else "Primary",
+            "role": "Retired"
+            if target.retired_at is not None
+            else ("CC" if target.role == TargetRole.cc else "Primary"),
             "actions": int(totals.get(target.id, 0)),
         }
         for target in case.targets

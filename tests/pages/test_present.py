@@ -29,7 +29,8 @@ PAGE = "pages/present.py"
 SEED = "44.22-2"
 Q1_2025 = Period(date(2025, 1, 1), date(2025, 3, 31))
 # Everything a reader may touch on the present page: choosing what to see, and downloads.
-READ_ONLY_WIDGETS = {"multiselect", "selectbox", "date_input", "download_button"}
+# A toggle only chooses how to count (each update alone or the whole UA): read-only too.
+READ_ONLY_WIDGETS = {"multiselect", "selectbox", "date_input", "download_button", "toggle"}
 
 
 def open_present(actor: Actor | None = None, **query: str) -> AppTest:

@@ -1,5 +1,7 @@
-"""The write side for cases: status, outcome, deadline and update number, one case or a batch,
-checked against the rules, guarded by the case's version, and audited in the same transaction.
+"""The write side for cases: every field of a case (status, outcome, deadline, update number,
+title, summary, people, tags, country, language, issue date, the letter) and its targets, one
+case or a batch, checked against the rules, guarded by the case's version, and audited in the
+same transaction.
 
 An edit names only the fields it changes and the version of the case it was made from. If
 the case has moved on since, nothing is saved and `ConflictError` says what changed and who
@@ -10,6 +12,8 @@ changed it; the editor can look, then re-apply the edit on the current version w
 from __future__ import annotations
 
 import enum
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -23,6 +27,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from uadash import config, queries
 from uadash.access import Actor, require
+from uadash.cases.targets import (
+    TARGET_LABELS,
+    Person,
+    TargetChange,
+    TargetState,
+    apply_target_changes,
+    target_problems,
+    target_state,
+)
 from uadash.store.engine import transaction
 from uadash.store.models import AuditEvent, Case
 from uadash.vocab import OUTCOME_LABELS, CaseStatus, Outcome, Role
@@ -38,13 +51,44 @@ class Keep(enum.Enum):
 KEEP: Final = Keep.KEEP
 
 # The fields an edit may change, in the order messages and the history name them.
-FIELDS: Final = ("status", "outcome", "deadline", "update_number")
+FIELDS: Final = (
+    "status",
+    "outcome",
+    "deadline",
+    "update_number",
+    "title",
+    "country",
+    "people_at_risk",
+    "tags",
+    "language",
+    "issued",
+    "deadline_note",
+    "summary",
+    "sample_letter",
+    "sign_off",
+    "targets",
+)
 FIELD_LABELS: Final = {
     "status": "status",
     "outcome": "outcome",
     "deadline": "deadline",
     "update_number": "update number",
+    "title": "title",
+    "country": "country",
+    "people_at_risk": "people at risk",
+    "tags": "tags",
+    "language": "language",
+    "issued": "issue date",
+    "deadline_note": "deadline note",
+    "summary": "summary",
+    "sample_letter": "sample letter",
+    "sign_off": "sign-off",
+    "targets": "targets",
+    "case": "case",
+    **{f"target.{name}": f"target {label}" for name, label in TARGET_LABELS.items()},
 }
+# The columns whose value is the field itself (targets are edited one by one, see targets.py).
+SIMPLE_FIELDS: Final = tuple(name for name in FIELDS if name != "targets")
 
 
 @dataclass(frozen=True)
@@ -61,6 +105,18 @@ class CaseEdit:
     outcome: Outcome | Keep | None = KEEP
     deadline: date | Keep | None = KEEP
     update_number: int | Keep = KEEP
+    title: str | Keep = KEEP
+    country: str | Keep = KEEP
+    people_at_risk: tuple[Person, ...] | Keep = KEEP
+    tags: tuple[str, ...] | Keep = KEEP
+    language: str | Keep = KEEP
+    issued: date | Keep | None = KEEP
+    deadline_note: str | Keep | None = KEEP
+    summary: str | Keep = KEEP
+    sample_letter: str | Keep | None = KEEP
+    sign_off: str | Keep | None = KEEP
+    # Only the targets this edit changes, adds or removes; the others stay as they are.
+    targets: tuple[TargetChange, ...] | Keep = KEEP
     note: str | None = None  # why; kept with every audit entry of this edit
 
     def changes(self) -> dict[str, Any]:
@@ -82,6 +138,15 @@ class CaseState:
     issued: date | None
     update_number: int
     version: int
+    country: str = ""
+    people_at_risk: tuple[Person, ...] = ()
+    tags: tuple[str, ...] = ()
+    language: str = "en"
+    deadline_note: str | None = None
+    summary: str = ""
+    sample_letter: str | None = None
+    sign_off: str | None = None
+    targets: tuple[TargetState, ...] = ()  # the current targets, in order; retired ones left out
 
     @property
     def status_text(self) -> str:
@@ -366,17 +431,22 @@ def _save(session: Session, edits: list[CaseEdit], *, actor: Actor) -> list[Case
         raise EditRefused(problems)
 
     now = datetime.now(UTC)
-    changed: list[tuple[Case, CaseEdit, list[tuple[str, Any, Any]]]] = []
+    changed: list[tuple[Case, CaseEdit, list[tuple[str, Any, Any, str | None]]]] = []
     for edit in edits:
         case = cases[edit.case_id]
-        differences = [
-            (name, getattr(case, name), value)
-            for name, value in edit.changes().items()
-            if getattr(case, name) != value
-        ]
-        for name, _, value in differences:
-            setattr(case, name, value)
+        wanted = edit.changes()
+        differences: list[tuple[str, Any, Any, str | None]] = []
+        if "targets" in wanted:
+            differences.extend(apply_target_changes(session, case, wanted.pop("targets"), at=now))
+        for name, value in wanted.items():
+            stored = _stored_value(case, name)
+            if stored != value:
+                differences.append((name, stored, value, None))
+                setattr(case, name, _column_value(value))
         if differences:
+            # Target changes alone do not touch the case row; its version must still go up
+            # so that whoever edits the case next from an older version is told.
+            case.updated_at = now
             changed.append((case, edit, differences))
     session.flush()  # writes the cases, bumping each changed case's version once
     session.add_all(
@@ -387,13 +457,38 @@ def _save(session: Session, edits: list[CaseEdit], *, actor: Actor) -> list[Case
             field=name,
             old_value=audit_text(old),
             new_value=audit_text(new),
-            note=(edit.note or "").strip() or None,
+            note="; ".join(part for part in (where, (edit.note or "").strip()) if part) or None,
             case_version=case.version,
         )
         for case, edit, differences in changed
-        for name, old, new in differences
+        for name, old, new, where in differences
     )
     return [_state(cases[edit.case_id]) for edit in edits]
+
+
+def _stored_value(case: Case, name: str) -> Any:
+    """A case's field as an edit gives it: JSON lists as tuples."""
+    value = getattr(case, name)
+    if name == "people_at_risk":
+        return tuple(_person(person) for person in value or [])
+    if name == "tags":
+        return tuple(value or [])
+    return value
+
+
+def _column_value(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [dict(item) if isinstance(item, dict) else item for item in value]
+    return value
+
+
+def _person(raw: Any) -> Person:
+    raw = raw if isinstance(raw, dict) else {"name": str(raw)}
+    return {
+        "name": str(raw.get("name") or ""),
+        "native_name": raw.get("native_name") or None,
+        "description": raw.get("description") or None,
+    }
 
 
 def _unknown_or_repeated(edits: list[CaseEdit], cases: dict[int, Case]) -> list[Problem]:
@@ -446,6 +541,16 @@ def _broken_rules(
             "deadline",
             f"{long_date(deadline)} is before the issue date, {long_date(case.issued)}",
         )
+    problems.extend(Problem(case.label, name, message) for name, message in text_problems(changes))
+    issued = changes.get("issued")
+    deadline_kept = case.deadline if "deadline" not in changes else None
+    if isinstance(issued, date) and deadline_kept and deadline_kept < issued:
+        refuse("issued", f"{long_date(issued)} is after the deadline, {long_date(deadline_kept)}")
+    if "targets" in changes:
+        problems.extend(
+            Problem(case.label, name, message)
+            for name, message in target_problems(case, changes["targets"], status=status)
+        )
     if "update_number" in changes:
         number = changes["update_number"]
         if not isinstance(number, int) or isinstance(number, bool) or number < 0:
@@ -473,6 +578,43 @@ def _wrong_types(changes: dict[str, Any]) -> list[tuple[str, str]]:
     if deadline is not None and (not isinstance(deadline, date) or isinstance(deadline, datetime)):
         wrong.append(("deadline", f"must be a date or no end date, not {deadline!r}"))
     return wrong
+
+
+# How long a one-line field may be: the column's length.
+_MAX_LENGTHS: Final = {"title": 300, "country": 100, "language": 16}
+_LANGUAGE: Final = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def text_problems(changes: dict[str, Any]) -> list[tuple[str, str]]:
+    """The rules of the text fields: required ones given, one-line ones on one line and
+    short enough, people named, a language code; each as (field, message)."""
+    problems: list[tuple[str, str]] = []
+    for name in ("title", "country"):
+        if name in changes:
+            value = changes[name]
+            if not isinstance(value, str) or not value.strip():
+                problems.append((name, "is required"))
+    for name, limit in _MAX_LENGTHS.items():
+        value = changes.get(name)
+        if isinstance(value, str):
+            if "\n" in value.strip():
+                problems.append((name, "must be on one line"))
+            if len(value) > limit:
+                problems.append((name, f"is {len(value)} characters long; at most {limit} fit"))
+    if "language" in changes:
+        value = changes["language"]
+        if not isinstance(value, str) or not _LANGUAGE.fullmatch(value):
+            problems.append(("language", f"expected a language code such as en, not {value!r}"))
+    for position, person in enumerate(changes.get("people_at_risk") or (), start=1):
+        if not str(person.get("name") or "").strip():
+            problems.append(("people_at_risk", f"person {position} has no name"))
+    for position, tag in enumerate(changes.get("tags") or (), start=1):
+        if not isinstance(tag, str) or not tag.strip():
+            problems.append(("tags", f"tag {position} is empty"))
+    issued = changes.get("issued")
+    if issued is not None and (not isinstance(issued, date) or isinstance(issued, datetime)):
+        problems.append(("issued", f"must be a date or none, not {issued!r}"))
+    return problems
 
 
 def _update_number_taken(
@@ -654,6 +796,15 @@ def _state(case: Case) -> CaseState:
         issued=case.issued,
         update_number=case.update_number,
         version=case.version,
+        country=case.country,
+        people_at_risk=_stored_value(case, "people_at_risk"),
+        tags=_stored_value(case, "tags"),
+        language=case.language,
+        deadline_note=case.deadline_note,
+        summary=case.summary or "",
+        sample_letter=case.sample_letter,
+        sign_off=case.sign_off,
+        targets=tuple(target_state(target) for target in case.targets if target.retired_at is None),
     )
 
 
@@ -676,6 +827,8 @@ def audit_text(value: Any) -> str | None:
         return str(value.value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, tuple | list | dict):
+        return json.dumps(_column_value(value), ensure_ascii=False)
     return str(value)
 
 

@@ -730,12 +730,19 @@ def name_key(name: str) -> str:
 
 
 def load_case_files(
-    engine: Engine, paths: Iterable[Path], *, actor: str, today: date
+    engine: Engine,
+    paths: Iterable[Path],
+    *,
+    actor: str,
+    today: date,
+    take_file: bool = False,
 ) -> LoadReport:
     """Create or update the cases of `paths` in one transaction; unchanged files are skipped.
 
     Every file is checked first: if any has a problem, `CaseFileError` lists them all and
-    nothing is written.
+    nothing is written. A changed file that would overwrite a field changed in the app since
+    the file was last loaded (or the case exported) is refused, naming the case and the
+    fields, unless `take_file` says to take the file's values.
     """
     specs = _read_all(paths, today=today)
     report = LoadReport(created=[], updated=[], unchanged=[])
@@ -750,19 +757,62 @@ def load_case_files(
             if case is not None and case.source_hash != spec.source_hash
             for problem in _targets_that_must_stay(session, spec, case)
         ]
+        if not take_file:
+            problems.extend(
+                problem
+                for spec, case in plans
+                if case is not None and case.source_hash != spec.source_hash
+                for problem in _app_edits_in_the_way(session, spec, case)
+            )
         if problems:
             raise CaseFileError(problems)  # leaving the block rolls everything back
+        created: list[Case] = []
         for spec, case in plans:
             if case is None:
-                session.add(_new_case(spec))
+                new = _new_case(spec)
+                session.add(new)
+                created.append(new)
                 report.created.append(spec.label)
             elif case.source_hash != spec.source_hash and _update_case(
-                session, case, spec, actor=actor
+                session,
+                case,
+                spec,
+                actor=actor,
+                keep=set() if take_file else _app_edits_to_keep(session, spec, case),
             ):
                 report.updated.append(spec.label)
             else:
                 report.unchanged.append(spec.label)
+        _link_updates(session, sorted(created, key=lambda case: case.update_number))
     return report
+
+
+def _link_updates(session: Session, created: list[Case]) -> None:
+    """A new update of a UA supersedes the latest earlier update not yet superseded, as when
+    it is created from text on the New case page."""
+    if not created:
+        return
+    session.flush()
+    for case in created:
+        taken = select(Case.supersedes_id).where(Case.supersedes_id.is_not(None))
+        earlier = session.scalars(
+            select(Case)
+            .where(
+                Case.ua_number == case.ua_number,
+                Case.update_number < case.update_number,
+                Case.id.not_in(taken),
+            )
+            .order_by(Case.update_number.desc())
+            .limit(1)
+        ).first()
+        if earlier is not None:
+            # Not through the ORM: that would count as a second version of a case just made.
+            session.execute(
+                update(Case)
+                .where(Case.id == case.id)
+                .values(supersedes_id=earlier.id)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _read_all(paths: Iterable[Path], *, today: date) -> list[CaseSpec]:
@@ -807,6 +857,7 @@ def _new_case(spec: CaseSpec) -> Case:
         **spec.column_values(),
         source_file=spec.source_file,
         source_hash=spec.source_hash,
+        file_values=file_values_of_spec(spec),
         targets=[
             Target(position=position, **target.column_values())
             for position, target in enumerate(spec.targets)
@@ -838,18 +889,24 @@ def _targets_that_must_stay(session: Session, spec: CaseSpec, case: Case) -> lis
     ]
 
 
-def _update_case(session: Session, case: Case, spec: CaseSpec, *, actor: str) -> bool:
-    """Make `case` what the file says, one audit event per changed field; False if the
-    file changed but not in anything stored (a comment, say)."""
+def _update_case(
+    session: Session, case: Case, spec: CaseSpec, *, actor: str, keep: set[str]
+) -> bool:
+    """Make `case` what the file says, one audit event per changed field, except the fields
+    in `keep` (changed in the app, not in the file); False if the file changed but not in
+    anything stored (a comment, say)."""
     note = f"loaded from {spec.source_file}"
     # Targets first: reordering them needs a flush, and the case row must be written only
     # once, after it, or its version would go up twice.
-    events = _sync_targets(session, case, spec.targets, note=note)
+    events = [] if "targets" in keep else _sync_targets(session, case, spec.targets, note=note)
     for column, new in spec.column_values().items():
+        if column in keep:
+            continue
         old = getattr(case, column)
         if old != new:
             events.append((column, old, new, note))
             setattr(case, column, new)
+    values = file_values_of_spec(spec)
     if not events:
         # Remember the new hash without bumping the version, which would tell someone
         # editing the case in the app that it changed. Keeping the old hash is no option:
@@ -857,12 +914,13 @@ def _update_case(session: Session, case: Case, spec: CaseSpec, *, actor: str) ->
         session.execute(
             update(Case)
             .where(Case.id == case.id)
-            .values(source_hash=spec.source_hash, source_file=spec.source_file)
+            .values(source_hash=spec.source_hash, source_file=spec.source_file, file_values=values)
             .execution_options(synchronize_session=False)
         )
         return False
     case.source_file = spec.source_file
     case.source_hash = spec.source_hash
+    case.file_values = values
     session.add_all(
         AuditEvent(
             case_id=case.id,
@@ -875,6 +933,133 @@ def _update_case(session: Session, case: Case, spec: CaseSpec, *, actor: str) ->
         for field, old, new, event_note in events
     )
     return True
+
+
+# --- the app's edits and the file ------------------------------------------------------------
+
+# A case field, and the key a case file writes it under.
+FILE_KEYS = {"update_number": "update", "is_demo": "demo"}
+
+
+def _comparable(value: Any) -> Any:
+    """A value as JSON holds it, so that stored snapshots and live values compare."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_comparable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _comparable(item) for key, item in value.items()}
+    return value
+
+
+def _targets_values(targets: Iterable[Any]) -> list[dict[str, Any]]:
+    return [
+        {name: _comparable(getattr(target, name)) for name in TARGET_FIELDS} for target in targets
+    ]
+
+
+def file_values_of_spec(spec: CaseSpec) -> dict[str, Any]:
+    """What a file gives for each field, as remembered in `Case.file_values`."""
+    values = {name: _comparable(value) for name, value in spec.column_values().items()}
+    values["targets"] = _targets_values(spec.targets)
+    return values
+
+
+def file_values_of_case(case: Case) -> dict[str, Any]:
+    """The same, for a case as stored (retired targets are not in a file)."""
+    values = {name: _comparable(getattr(case, name)) for name in _SPEC_COLUMNS}
+    values["targets"] = _targets_values(t for t in case.targets if t.retired_at is None)
+    return values
+
+
+_SPEC_COLUMNS = (
+    "ua_number",
+    "update_number",
+    "title",
+    "country",
+    "status",
+    "outcome",
+    "deadline",
+    "deadline_note",
+    "issued",
+    "people_at_risk",
+    "tags",
+    "summary",
+    "sample_letter",
+    "sign_off",
+    "language",
+    "source_text",
+    "is_demo",
+)
+
+
+def app_changed_fields(session: Session, case: Case) -> set[str]:
+    """The fields changed in the app since the case's file was last loaded or exported.
+
+    Compared with the values the file gave then (`file_values`); a case created in the app
+    has none, so each of its fields counts as the app's. Cases loaded before `file_values`
+    existed fall back on the audit trail: the app's edits carry the case version, the
+    loader's do not.
+    """
+    now = file_values_of_case(case)
+    if case.file_values is not None:
+        return {name for name, value in now.items() if case.file_values.get(name) != value}
+    if case.source_hash is None:
+        return set(now)
+    fields = session.scalars(
+        select(AuditEvent.field)
+        .where(AuditEvent.case_id == case.id, AuditEvent.case_version.is_not(None))
+        .distinct()
+    )
+    return {"targets" if name.startswith("target") else name for name in fields}
+
+
+def _file_changed_fields(spec: CaseSpec, case: Case) -> set[str]:
+    """The fields the file gives differently from when it was last loaded (every field
+    that differs from the stored case, when that is not known)."""
+    wanted = file_values_of_spec(spec)
+    before = case.file_values if case.file_values is not None else file_values_of_case(case)
+    return {name for name, value in wanted.items() if before.get(name) != value}
+
+
+def _app_edits_to_keep(session: Session, spec: CaseSpec, case: Case) -> set[str]:
+    """Fields changed in the app that the file leaves as it was: the app's value stays."""
+    return app_changed_fields(session, case) - _file_changed_fields(spec, case)
+
+
+def _app_edits_in_the_way(session: Session, spec: CaseSpec, case: Case) -> list[Problem]:
+    """A problem naming the case and every field that both the file and the app changed
+    since the last load, to different values."""
+    now = file_values_of_case(case)
+    wanted = file_values_of_spec(spec)
+    changed = app_changed_fields(session, case) & _file_changed_fields(spec, case)
+    clashing = [
+        name
+        for name in (*_SPEC_COLUMNS, "targets")
+        if name in changed and wanted[name] != now[name]
+    ]
+    if not clashing:
+        return []
+    names = ", ".join(FILE_KEYS.get(name, name) for name in clashing)
+    line = min(spec.lines.get(FILE_KEYS.get(name, name), 1) for name in clashing)
+    return [
+        Problem(
+            Path(spec.source_file),
+            line,
+            "",
+            f"{spec.label}: {names} changed both in the app and in this file since it was "
+            f"last loaded; the file would overwrite the app's "
+            f"{'change' if len(clashing) == 1 else 'changes'}. Export the "
+            f"case (uadash export-case {_ref_of(case)}) and edit that, or load with "
+            "--take-file to take the file's values",
+        )
+    ]
+
+
+def _ref_of(case: Case) -> str:
+    return f"{case.ua_number}-{case.update_number}" if case.update_number else case.ua_number
 
 
 def _sync_targets(
@@ -930,3 +1115,87 @@ def _audit_text(value: Any) -> str | None:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+# --- writing a case file ---------------------------------------------------------------------
+
+
+class _CaseDumper(yaml.SafeDumper):
+    """Multi-line text as literal blocks, as people write case files by hand."""
+
+
+def _text_block(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_CaseDumper.add_representer(str, _text_block)
+
+
+def case_file_text(case: Case) -> str:
+    """The case as a case file that `read_case_file` reads back to the same values."""
+    data: dict[str, Any] = {
+        "ua_number": case.ua_number,
+        "update": case.update_number,
+        "title": case.title,
+        "country": case.country,
+        "status": case.status.value,
+        "outcome": case.outcome.value if case.outcome else None,
+        "deadline": case.deadline,
+        "deadline_note": case.deadline_note,
+        "issued": case.issued,
+        "language": case.language,
+        "people_at_risk": [
+            {key: person.get(key) for key in PERSON_KEYS if person.get(key) is not None}
+            for person in case.people_at_risk or []
+        ],
+        "tags": list(case.tags or []),
+        "summary": case.summary or None,
+        "targets": [
+            {
+                name: (value.value if isinstance(value, Enum) else value)
+                for name in TARGET_FIELDS
+                if (value := getattr(target, name)) is not None
+            }
+            for target in case.targets
+            if target.retired_at is None
+        ],
+        "sample_letter": case.sample_letter,
+        "sign_off": case.sign_off,
+        "demo": case.is_demo or None,
+        "source_text": case.source_text,
+    }
+    kept = {key: value for key, value in data.items() if value is not None}
+    header = f"# {case.label}: exported from uadash. `uadash load-cases` reads it back.\n"
+    return header + yaml.dump(
+        kept, Dumper=_CaseDumper, allow_unicode=True, sort_keys=False, width=100
+    )
+
+
+def export_case(engine: Engine, case_id: int, path: Path) -> str:
+    """Write the case to `path` and remember it as the case's file: a later load of it (or of
+    it edited) changes only what was changed in the file. Returns the case's label."""
+    with transaction(engine) as session:
+        case = session.get(Case, case_id, options=[selectinload(Case.targets)])
+        if case is None:
+            raise CaseFileError([Problem(path, None, "", f"case {case_id} does not exist")])
+        written = case_file_text(case).encode("utf-8")
+        try:
+            path.write_bytes(written)
+        except OSError as error:
+            raise CaseFileError(
+                [Problem(path, None, "", f"cannot write: {error.strerror}")]
+            ) from None
+        # As in a load: remembered without bumping the version, which would tell someone
+        # editing the case in the app that it changed.
+        session.execute(
+            update(Case)
+            .where(Case.id == case.id)
+            .values(
+                source_file=str(path),
+                source_hash=hashlib.sha256(written).hexdigest(),
+                file_values=file_values_of_case(case),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return case.label

@@ -1,7 +1,9 @@
 """The `uadash` command: prepare the database, load case files, make demo data, list cases.
 
 Every command works on the configured database (`UADASH_DATABASE_URL`, else the SQLite file
-under `data/`) unless `--database-url` says otherwise. Errors print a short message, never a
+under `data/`) unless `--database-url` says otherwise, but for those that set
+`needs_database=False` (`parse-ua`, which reads only a file): they get no engine, and no
+database is opened or created. Errors print a short message, never a
 traceback, and exit non-zero. Each subject's commands live in a module of their own.
 """
 
@@ -12,27 +14,41 @@ import functools
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from uadash.cli import documents
 
-from uadash import config, errors
-from uadash.access import PermissionDenied
-from uadash.cases.files import CaseFileError
-from uadash.cli import cases, people, reports
-from uadash.cli.common import CommandError
-from uadash.database import open_database
-from uadash.reports.intake import IntakeError
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-__all__ = ["CommandError", "main"]
+__all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None, *, engine: Engine | None = None) -> int:
     """Run one command; `engine`, when given, is the database already open (the fuzz suite
     runs thousands of commands on one)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] and argv[0] in documents.COMMANDS:
+        return documents.main(argv)  # reads a file only: no database, no heavy imports
+    return _main(argv, engine)
+
+
+def _main(argv: list[str], engine: Engine | None) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from uadash import config, errors
+    from uadash.access import PermissionDenied
+    from uadash.cases.documents import DocumentError
+    from uadash.cases.files import CaseFileError
+    from uadash.cli.common import CommandError
+    from uadash.database import open_database
+    from uadash.reports.intake import IntakeError
+
     args = _parser().parse_args(argv)
     try:
-        if engine is None:
+        # A command that reads only files says so with set_defaults(needs_database=False):
+        # it gets no engine, and no database is opened or created for it.
+        if engine is None and args.needs_database:
             engine = open_database(args.database_url)
         result: int = args.run(engine, args)
         return result
@@ -41,7 +57,13 @@ def main(argv: Sequence[str] | None = None, *, engine: Engine | None = None) -> 
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except (CommandError, config.ConfigError, IntakeError, PermissionDenied) as error:
+    except (
+        CommandError,
+        DocumentError,
+        config.ConfigError,
+        IntakeError,
+        PermissionDenied,
+    ) as error:
         print(f"uadash: {error}", file=sys.stderr)
         return 1
     except SQLAlchemyError as error:
@@ -56,8 +78,7 @@ def main(argv: Sequence[str] | None = None, *, engine: Engine | None = None) -> 
             raise
         log = errors.log_path()
         errors.log_to_file(log)
-        command = " ".join(sys.argv[1:] if argv is None else argv)
-        error_id = errors.report(error, where=f"uadash {command}"[:300])
+        error_id = errors.report(error, where=f"uadash {' '.join(argv)}"[:300])
         print(
             f"uadash: unexpected {type(error).__name__} (error id {error_id}; the traceback is "
             f"in {log}, or set UADASH_DEBUG=1 to see it)",
@@ -68,12 +89,16 @@ def main(argv: Sequence[str] | None = None, *, engine: Engine | None = None) -> 
 
 @functools.cache  # parsing does not change a parser; building one costs 40 ms
 def _parser() -> argparse.ArgumentParser:
+    from uadash.cli import cases, people, reports
+
     parser = argparse.ArgumentParser(prog="uadash", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--database-url", help="database to use (default: UADASH_DATABASE_URL or data/uadash.db)"
     )
+    parser.set_defaults(needs_database=True)
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     cases.add_commands(commands)
     people.add_commands(commands)
     reports.add_commands(commands)
+    documents.add_commands(commands)
     return parser

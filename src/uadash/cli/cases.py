@@ -1,4 +1,4 @@
-"""`uadash init`, `load-cases`, `demo-actions`, `cases`, `history` and `summary`."""
+"""`uadash init`, `load-cases`, `export-case`, `demo-actions`, `cases`, `history` and `summary`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from uadash import config, queries, summary
 from uadash.access import SYSTEM
 from uadash.cases.edits import case_history
-from uadash.cases.files import case_files, load_case_files
+from uadash.cases.files import case_files, export_case, load_case_files
 from uadash.cli.common import (
     CommandError,
     day,
@@ -49,7 +49,21 @@ def add_commands(commands: Any) -> None:
 
     load = commands.add_parser("load-cases", help="load or update cases from YAML case files")
     load.add_argument("path", type=Path, help="a case file, or a folder of them")
+    load.add_argument(
+        "--take-file",
+        action="store_true",
+        help="take the file's values even for fields changed in the app since the last load",
+    )
     load.set_defaults(run=_load_cases)
+
+    export = commands.add_parser(
+        "export-case", help="write a case as a YAML case file that load-cases reads back"
+    )
+    export.add_argument("case", metavar="UA", help="44.22-2, or 44.22 for its latest update")
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="where (default: ua-<ref>.yaml here)"
+    )
+    export.set_defaults(run=_export_case)
 
     demo = commands.add_parser(
         "demo-actions", help="replace the demo action reports with N generated ones"
@@ -83,13 +97,15 @@ def add_commands(commands: Any) -> None:
     sentence.set_defaults(run=_summary)
 
 
-def _load(engine: Engine, path: Path) -> None:
+def _load(engine: Engine, path: Path, *, take_file: bool = False) -> None:
     if not path.exists():
         raise CommandError(f"{path}: no such file or folder")
     paths = case_files(path)
     if not paths:
         raise CommandError(f"{path}: no case files (*.yaml) found")
-    report = load_case_files(engine, paths, actor="uadash load-cases", today=config.today())
+    report = load_case_files(
+        engine, paths, actor="uadash load-cases", today=config.today(), take_file=take_file
+    )
     print(
         f"Case files: {len(report.created)} created, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged."
@@ -118,7 +134,18 @@ def _init(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _load_cases(engine: Engine, args: argparse.Namespace) -> int:
-    _load(engine, args.path)
+    _load(engine, args.path, take_file=args.take_file)
+    return 0
+
+
+def _export_case(engine: Engine, args: argparse.Namespace) -> int:
+    case = queries.find_case(engine, args.case)
+    if case is None:
+        raise CommandError(f"{args.case}: no such case (try `uadash cases`)")
+    ref = queries.case_ref(case.ua_number, case.update_number)
+    path = args.output or Path(f"ua-{ref}.yaml")
+    label = export_case(engine, case.id, path)
+    print(f"Wrote {label} to {path}")
     return 0
 
 

@@ -93,6 +93,14 @@ class Case(Base):
     # an unchanged file again changes nothing, so edits made in the app survive a restart.
     source_file: Mapped[str | None] = mapped_column(String(500))
     source_hash: Mapped[str | None] = mapped_column(String(64))
+    # What the file gave for each field when it was last loaded: a field whose stored value
+    # differs from it was changed in the app since, and a load must not overwrite it.
+    file_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The update of the same UA this one replaces; the replaced update is "superseded"
+    # (derived: some case supersedes it) and keeps its reports.
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"), unique=True
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
     version: Mapped[int] = mapped_column(default=1)
@@ -136,6 +144,9 @@ class Target(Base):
         _enum(TargetRole, "target_role"), default=TargetRole.primary
     )
     note: Mapped[str | None] = mapped_column(Text)
+    # A target removed in the app although reports name it: kept, with its totals, but no
+    # longer written to. Targets without reports are deleted instead.
+    retired_at: Mapped[datetime | None]
 
     case: Mapped[Case] = relationship(back_populates="targets")
 

@@ -21,6 +21,7 @@ from uadash.cases.edits import CaseEdit, CaseState, ConflictError, EditRefused
 from uadash.ui import session
 from uadash.ui.history import history_table
 from uadash.ui.pickers import case_picker
+from uadash.ui.text import md
 from uadash.vocab import OUTCOME_LABELS, STATUS_LABELS, CaseStatus, Outcome
 
 Origin = Literal["form", "table"]
@@ -79,15 +80,15 @@ def last_save(*, actor: Actor) -> None:
     if outcome.saved:
         st.session_state.pop(LAST_SAVE)
         if len(outcome.saved) == 1:
-            text = f"Saved {outcome.saved[0]}."
+            text = f"Saved {md(outcome.saved[0], inline=True)}."
         else:
             text = f"Saved {len(outcome.saved)} cases:\n" + "\n".join(
-                f"- {line}" for line in outcome.saved
+                f"- {md(line, inline=True)}" for line in outcome.saved
             )
         st.success(text, icon=":material/check_circle:")
     elif outcome.problems:
         st.session_state.pop(LAST_SAVE)
-        lines = "\n".join(f"- {problem}" for problem in outcome.problems)
+        lines = "\n".join(f"- {md(problem, inline=True)}" for problem in outcome.problems)
         st.error(f"Nothing was saved:\n{lines}", icon=":material/block:")
     elif outcome.conflict is not None:
         _conflict(outcome, outcome.conflict, actor=actor)
@@ -104,7 +105,7 @@ def _conflict(outcome: LastSave, error: ConflictError, *, actor: Actor) -> None:
         for conflict in conflicts:
             if len(conflicts) > 1:
                 st.markdown(f"**{conflict.headline}.**")
-            st.markdown(conflict.now)
+            st.markdown(md(conflict.now))
             if conflict.changes:
                 changes = pd.DataFrame(
                     {
@@ -116,7 +117,7 @@ def _conflict(outcome: LastSave, error: ConflictError, *, actor: Actor) -> None:
                 )
                 st.dataframe(changes, hide_index=True)
             mine = "; ".join(_describe_edit(conflict.edit)) or "nothing"
-            st.caption(f"Your change: {mine}.")
+            st.caption(md(f"Your change: {mine}."))
         reapply, discard = st.columns(2, width=520)
         if reapply.button("Re-apply my changes", type="primary", key="edit-reapply"):
             st.session_state.pop(LAST_SAVE)
@@ -135,6 +136,14 @@ def _describe_edit(edit: CaseEdit) -> list[str]:
 
 
 def _shown(name: str, value: object) -> str:
+    if name == "targets" and isinstance(value, tuple):
+        return f"{len(value)} target change{'s' if len(value) != 1 else ''}"
+    if isinstance(value, tuple):
+        return ", ".join(
+            str(item.get("name") if isinstance(item, dict) else item) for item in value
+        )
+    if isinstance(value, str) and len(value) > 60:
+        return value[:59] + "…"
     if value is None:
         return "no end date" if name == "deadline" else "none"
     if isinstance(value, CaseStatus):
@@ -147,17 +156,18 @@ def _shown(name: str, value: object) -> str:
 # --- one case ----------------------------------------------------------------------------------
 
 
-def case_form(*, actor: Actor, today: date) -> None:
-    """Pick a case, change its fields in a form, save with a note."""
+def case_form(*, actor: Actor, today: date) -> CaseState | None:
+    """Pick a case, change its status fields in a form, save with a note; returns the case
+    as the editor loaded it (None when there is none), for the rest of its fields."""
     engine = session.engine()
     case = case_picker(engine)
     if case is None:
-        return
+        return None
     base: CaseState | None = st.session_state.get(FORM_BASE)
     if base is None or base.case_id != case.id:
         base = case_edits.case_state(engine, case.id)
         if base is None:
-            return
+            return None
         st.session_state[FORM_BASE] = base
     suffix = f"{base.case_id}-{base.version}"  # fresh widgets for a fresh snapshot
 
@@ -222,6 +232,7 @@ def case_form(*, actor: Actor, today: date) -> None:
             save([edit], actor=actor, origin="form")
     with st.expander("History of this case"):
         history_table(base.case_id, key=f"edit-history-{base.case_id}")
+    return base
 
 
 # --- several cases ------------------------------------------------------------------------------

@@ -33,6 +33,17 @@ def case_filter(engine: Engine, *, key: str) -> CaseFilter:
     return CaseFilter(statuses=tuple(statuses), countries=tuple(countries), tags=tuple(tags))
 
 
+def updates_toggle(*, key: str) -> bool:
+    """Whether a UA counts across all its updates (on) or each update alone (off)."""
+    with st.sidebar:
+        return st.toggle(
+            "Count each UA across all its updates",
+            key=f"{key}-whole-ua",
+            help="On: one row per UA, with the reports of every update. Off: each update "
+            "counts only its own reports, and a superseded update has its own row.",
+        )
+
+
 def period_picker(
     *, today: date, key: str, default: str = "Last 90 days", whole: Period | None = None
 ) -> Period:

@@ -22,6 +22,14 @@ def pages_for(actor: Actor) -> list[st.Page]:
     ]
     if actor.may(Role.editor):
         pages.append(
+            st.Page(
+                "pages/new_case.py",
+                title="New case",
+                icon=":material/note_add:",
+                url_path="new-case",
+            )
+        )
+        pages.append(
             st.Page("pages/edit.py", title="Edit cases", icon=":material/edit:", url_path="edit")
         )
         pages.append(

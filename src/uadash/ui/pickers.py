@@ -7,6 +7,7 @@ import streamlit as st
 from uadash import queries
 from uadash.database import Engine
 from uadash.queries import Case, Target
+from uadash.ui.text import md
 from uadash.vocab import TargetRole
 
 PICKER_KEY = "case-picker"
@@ -27,7 +28,7 @@ def case_picker(engine: Engine, *, label: str = "Case") -> Case | None:
     if wanted:
         found = queries.find_case(engine, wanted)
         if found is None:
-            st.warning(f"There is no case “{wanted}”. Choose one below.")
+            st.warning(f"There is no case “{md(wanted, inline=True)}”. Choose one below.")
         else:
             st.session_state[PICKER_KEY] = queries.case_ref(found.ua_number, found.update_number)
     if st.session_state.get(PICKER_KEY) not in labels:
@@ -46,14 +47,15 @@ def _to_url() -> None:
 
 def target_picker(case: Case, *, key: str) -> Target | None:
     """One of the case's targets, primary targets first as in the case file."""
-    if not case.targets:
+    current = [target for target in case.targets if target.retired_at is None]
+    if not current:
         st.warning(f"{case.label} has no targets on file.")
         return None
-    by_id = {target.id: target for target in case.targets}
+    by_id = {target.id: target for target in current}
     chosen = st.radio(
         "Target",
         list(by_id),
-        format_func=lambda i: _target_label(by_id[i]),
+        format_func=lambda i: md(_target_label(by_id[i])),  # radio labels are Markdown
         key=f"{key}-target-{case.id}",
     )
     return by_id[chosen]

@@ -68,6 +68,11 @@ def present_filters(*, today: date) -> Shown:
             "Country", options.countries, placeholder="All countries", key=f"{KEY}-country"
         )
         tags = st.multiselect("Tag", options.tags, placeholder="All tags", key=f"{KEY}-tag")
+        whole_ua = st.toggle(
+            "Count each UA across all its updates",
+            key=f"{KEY}-whole-ua",
+            help="On: a chosen update counts with every other update of its UA. Off: alone.",
+        )
         chosen = st.selectbox(
             "Period", list(Span), format_func=SPAN_LABELS.__getitem__, key=f"{KEY}-period"
         )
@@ -76,6 +81,7 @@ def present_filters(*, today: date) -> Shown:
             countries=tuple(countries),
             tags=tuple(tags),
             case_ids=tuple(by_ref[ref] for ref in refs),
+            whole_ua=whole_ua,
         )
         dates = _dates(today) if span == Span.dates else None
     lifetime = session.cached(figures.campaign_lifetime, filters=filters, today=today)
