@@ -9,7 +9,7 @@ PORT ?= 8501
 
 run: $(VENV)/.app-installed
 	$(BIN)/uadash init --demo-reports $(DEMO_REPORTS) --port $(PORT)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/uadash serve --port $(PORT)
 
 test: $(VENV)/.test-installed lint typecheck
 	$(BIN)/pytest

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from uadash.demo import generate_demo_reports
+from uadash.reports.demo import generate_demo_reports
 from uadash.reports.writer import rollup_differences
 from uadash.store.engine import make_engine, transaction, upgrade
 from uadash.store.models import ActionDaily, ActionReport, Case, Target

@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from uadash import queries
-from uadash.demo import generate_demo_reports
 from uadash.queries import Bucket, CaseFilter, Period
+from uadash.reports.demo import generate_demo_reports
 from uadash.store.engine import make_engine, transaction, upgrade
 from uadash.store.models import ActionDaily, Case, Target
 from uadash.vocab import CaseStatus, Outcome, TargetRole

@@ -4,7 +4,7 @@ versions it was made from, is checked against the rules, and lands in each case'
 import streamlit as st
 
 from uadash.ui import session
-from uadash.ui.auth import current_actor
+from uadash.ui.auth import current_actor, needs_editor
 from uadash.ui.case_details import details_form
 from uadash.ui.editing import case_form, case_table, last_save
 from uadash.vocab import Role
@@ -14,8 +14,7 @@ actor = current_actor()
 st.title("Edit cases")
 if not actor.may(Role.editor):
     # Navigation lists this page for editors only; this is for a link followed by anyone.
-    st.error("Changing cases needs an editor's sign-in: sign in from the sidebar.")
-    st.stop()
+    needs_editor("Changing cases needs an editor's sign-in.")
 
 st.caption(
     f"Signed in as {actor.label} ({actor.role.value}). Every change is saved under your name "

@@ -4,7 +4,7 @@ by phone or post, undo an import, and download reports and totals."""
 import streamlit as st
 
 from uadash.ui import session
-from uadash.ui.auth import current_actor
+from uadash.ui.auth import current_actor, needs_editor
 from uadash.ui.importing import export_downloads, import_file, notice, past_imports, staff_entry
 from uadash.vocab import Role
 
@@ -12,8 +12,7 @@ actor = current_actor()
 st.title("Import reports")
 if not actor.may(Role.editor):
     # Navigation lists this page for editors only; this is for a link followed by anyone.
-    st.error("Importing reports needs an editor's sign-in: sign in from the sidebar.")
-    st.stop()
+    needs_editor("Importing reports needs an editor's sign-in.")
 
 st.caption(
     f"Signed in as {actor.label} ({actor.role.value}). Imports are saved under your name and "

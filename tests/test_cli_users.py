@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import Engine, text
 
 from tests.conftest import CASES_DIR
-from uadash import cli, queries, users
+from uadash import cli, queries, sessions, users
 from uadash.access import SYSTEM, Actor
 from uadash.cases import edits as case_edits
 from uadash.database import open_database
 from uadash.vocab import CaseStatus, Role
 
 PASSWORD = "correct horse battery"
-LINK = re.compile(r"http://localhost:(\d+)/\?token=([\w-]+)")
+LINK = re.compile(r"http://localhost:(\d+)/session/link\?token=([\w-]+)")
 
 
 @pytest.fixture
@@ -142,7 +142,8 @@ def test_user_link_for_a_deployment_address(
 ) -> None:
     run(url, "user", "add", "ed@example.org", "--role", "editor", "--oidc")
     assert run(url, "user", "link", "ed@example.org", "--app-url", "https://ua.example.org") == 0
-    found = re.search(r"https://ua\.example\.org/\?token=([\w-]+)", capsys.readouterr().out)
+    printed = capsys.readouterr().out
+    found = re.search(r"https://ua\.example\.org/session/link\?token=([\w-]+)", printed)
     assert found is not None
     assert users.redeem_sign_in_token(engine, found.group(1)).identity == "ed@example.org"
     assert run(url, "user", "link", "nobody@example.org") == 1
@@ -173,3 +174,23 @@ def test_history_prints_who_changed_what(
     assert re.search(r"ed@example\.org\s+deadline\s+2025-03-18\s+2026-12-31", out)
     assert run(url, "history", "99.99") == 1
     assert "there is no case '99.99'" in capsys.readouterr().err
+
+
+def test_user_sessions_lists_and_user_sign_out_ends_them(
+    url: str, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users.add_user(engine, "ana@example.org", role=Role.editor, password=None, actor=SYSTEM)
+    assert run(url, "user", "sessions", "ana@example.org") == 0
+    assert "signed in nowhere" in capsys.readouterr().out
+    opened = sessions.open_session(
+        engine, "ana@example.org", method="link", user_agent="Mozilla/5.0 Firefox/140"
+    )
+    assert run(url, "user", "sessions", "ana@example.org") == 0
+    listed = capsys.readouterr().out
+    assert "link" in listed and "Firefox/140" in listed
+    assert run(url, "user", "sign-out", "ana@example.org") == 0
+    assert "out of 1 session " in capsys.readouterr().out
+    with pytest.raises(sessions.SessionEnded, match="An admin signed you out"):
+        sessions.resolve(engine, session_id=opened.session_id)
+    assert run(url, "user", "sign-out", "nobody@example.org") == 1
+    assert "nobody@example.org has no account" in capsys.readouterr().err

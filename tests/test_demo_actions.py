@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
-import uadash.demo
-from uadash.demo import CHANNEL_MIX, DemoResult, activity_window, generate_demo_reports
+import uadash.reports.demo
+from uadash.reports.demo import CHANNEL_MIX, DemoResult, activity_window, generate_demo_reports
 from uadash.reports.writer import insert_reports, rollup_differences
 from uadash.store.engine import transaction
 from uadash.store.models import ActionReport, Case, ReportBatch, Target
@@ -211,7 +211,7 @@ def test_different_seed_gives_different_rows(engine: Engine, demo_cases: DemoCas
 def test_chunks_add_up_to_exactly_n_with_an_exact_rollup(
     engine: Engine, demo_cases: DemoCases, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(uadash.demo, "CHUNK_REPORTS", 1_000)
+    monkeypatch.setattr(uadash.reports.demo, "CHUNK_REPORTS", 1_000)
     seen: list[tuple[int, int]] = []
     result = generate(
         engine, reports=2_500, progress=lambda done, total: seen.append((done, total))
@@ -376,7 +376,7 @@ def test_a_failure_halfway_leaves_the_previous_demo(
 ) -> None:
     generate(engine, reports=2_000)
     before = checksum(demo_reports(engine))
-    monkeypatch.setattr(uadash.demo, "CHUNK_REPORTS", 500)
+    monkeypatch.setattr(uadash.reports.demo, "CHUNK_REPORTS", 500)
 
     def fail_at(limit: int) -> Callable[[int, int], None]:
         def progress(done: int, total: int) -> None:

@@ -112,20 +112,52 @@ def test_a_successful_sign_in_forgets_earlier_failures(engine: Engine, account: 
     assert stored == [(hashlib.sha256(account.encode()).hexdigest(), 1)]
 
 
-def test_parallel_guesses_all_count(engine: Engine, account: str) -> None:
-    barrier = threading.Barrier(POLICY.lock_after)
+def parallel_guesses(engine: Engine, email: str, count: int, **options: object) -> list[str]:
+    """`count` wrong passwords from as many threads at the same instant; the messages."""
+    barrier = threading.Barrier(count)
 
     def guess(_: int) -> str:
         barrier.wait()
         try:
-            users.sign_in(engine, account, "wrong password!", now=T0)
+            users.sign_in(engine, email, "wrong password!", now=T0, **options)  # type: ignore[arg-type]
         except SignInRefused as refused:
             return str(refused)
         return "signed in"
 
-    with ThreadPoolExecutor(max_workers=POLICY.lock_after) as pool:
-        list(pool.map(guess, range(POLICY.lock_after)))
-    assert "locked" in refusal(engine, account, PASSWORD, T0 + timedelta(minutes=1))
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(guess, range(count)))
+
+
+def checked(messages: list[str]) -> int:
+    """How many of the attempts had their password checked (the rest were refused unchecked)."""
+    return sum(message.startswith(WRONG) for message in messages)
+
+
+def test_a_hundred_parallel_guesses_make_exactly_the_failures_the_rules_allow(
+    engine: Engine, account: str
+) -> None:
+    messages = parallel_guesses(engine, account, 100)
+    assert "signed in" not in messages
+    assert checked(messages) == POLICY.free_attempts  # then everyone has to wait
+    assert all(m.startswith("Too many failed sign-ins") for m in messages if WRONG not in m)
+    with engine.connect() as connection:
+        failures = connection.execute(text("select failures from sign_in_failures")).scalar()
+    assert failures == POLICY.free_attempts  # the count equals the guesses checked
+
+
+def test_a_hundred_parallel_guesses_lock_the_email_after_exactly_the_limit(
+    engine: Engine, account: str
+) -> None:
+    no_waits = users.SignInPolicy(free_attempts=10, lock_after=10)  # only the lock holds them
+    messages = parallel_guesses(engine, account, 100, policy=no_waits)
+    assert checked(messages) == no_waits.lock_after
+    assert sum("this email is locked for 15 minutes" in m for m in messages) == 1
+    assert sum("it is locked for another" in m for m in messages) == 100 - no_waits.lock_after
+    for later in (timedelta(minutes=1), timedelta(minutes=14)):  # the right password waits too
+        with pytest.raises(SignInRefused, match="it is locked for another"):
+            users.sign_in(engine, account, PASSWORD, now=T0 + later, policy=no_waits)
+    after = T0 + no_waits.lock_for + timedelta(seconds=1)
+    assert users.sign_in(engine, account, PASSWORD, now=after, policy=no_waits).identity == account
 
 
 # --- one-time links --------------------------------------------------------------------------
@@ -186,6 +218,6 @@ def test_two_tabs_opening_one_link_at_once_sign_in_once(engine: Engine, account:
 
 
 def test_the_link_is_the_app_address_with_the_token() -> None:
-    assert users.sign_in_link("abc", port=8502) == "http://localhost:8502/?token=abc"
+    assert users.sign_in_link("abc", port=8502) == "http://localhost:8502/session/link?token=abc"
     link = users.sign_in_link("abc", app_url="https://ua.example.org/dash/")
-    assert link == "https://ua.example.org/dash/?token=abc"
+    assert link == "https://ua.example.org/dash/session/link?token=abc"

@@ -6,11 +6,12 @@ app. Every setting has a default that makes a local demo work with nothing confi
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -95,6 +96,37 @@ def require_sign_in() -> bool:
     raise ConfigError(f"UADASH_REQUIRE_SIGN_IN: {value!r} is not yes or no (true/false, 1/0)")
 
 
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(text: str, *, setting: str) -> timedelta:
+    """`"90m"`, `"12h"`, `"30d"` (or a number of seconds) as a timedelta; at least a minute."""
+    value = text.strip().lower()
+    unit = _UNITS.get(value[-1:])
+    number = value[:-1] if unit else value
+    try:
+        amount = float(number) * (unit or 1)
+    except ValueError:
+        raise ConfigError(
+            f"{setting}: {text!r} is not a duration (a number with s, m, h or d, e.g. 12h)"
+        ) from None
+    if not amount >= 60:
+        raise ConfigError(f"{setting}: {text!r} is shorter than a minute")
+    return timedelta(seconds=amount)
+
+
+def session_idle_timeout() -> timedelta:
+    """How long a browser stays signed in without a click (default: 2 days)."""
+    value = _setting("UADASH_SESSION_IDLE", "session_idle")
+    return duration(value, setting="UADASH_SESSION_IDLE") if value else timedelta(days=2)
+
+
+def session_lifetime() -> timedelta:
+    """How long a sign-in lasts at most, however busy (default: 30 days)."""
+    value = _setting("UADASH_SESSION_LIFETIME", "session_lifetime")
+    return duration(value, setting="UADASH_SESSION_LIFETIME") if value else timedelta(days=30)
+
+
 REPORTER_KEY_MIN_LENGTH = 32
 
 
@@ -130,6 +162,63 @@ def create_local_reporter_key(path: Path = SECRETS_FILE) -> str:
     path.write_text(line + ("\n" + existing if existing else ""), encoding="utf-8")
     path.chmod(0o600)
     return key
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` requests in any `seconds`; written "20/600"."""
+
+    count: int
+    seconds: float
+
+
+def _rate(name: str, secrets_key: str, default: str) -> Rate:
+    value = _setting(name, secrets_key) or default
+    try:
+        count, seconds = value.split("/")
+        rate = Rate(int(count), float(seconds))
+    except ValueError:
+        raise ConfigError(f"{name}: {value!r} is not a rate such as 20/600") from None
+    if rate.count < 1 or rate.seconds <= 0:
+        raise ConfigError(f"{name}: {value!r} is not a rate such as 20/600")
+    return rate
+
+
+def form_rate_per_address() -> Rate:
+    """Report form posts one client address may send (default 20 in 10 minutes)."""
+    return _rate("UADASH_FORM_RATE_PER_ADDRESS", "form_rate_per_address", "20/600")
+
+
+def form_rate_per_case() -> Rate:
+    """Report form posts one case takes from everyone together, per server process (default
+    30,000 a minute: a big mailing's rush fits, a flood does not)."""
+    return _rate("UADASH_FORM_RATE_PER_CASE", "form_rate_per_case", "30000/60")
+
+
+def trusted_proxies() -> frozenset[str]:
+    """Addresses of reverse proxies whose X-Forwarded-For names the real client (none)."""
+    value = _setting("UADASH_TRUSTED_PROXIES", "trusted_proxies") or ""
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+def form_frame_ancestors() -> str:
+    """Who may show the report form in an iframe: a CSP frame-ancestors list (default any)."""
+    return _setting("UADASH_FORM_FRAME_ANCESTORS", "form_frame_ancestors") or "*"
+
+
+_PROCESS_SECRET = secrets.token_bytes(32)
+
+
+def form_secret() -> bytes:
+    """The key the report form signs its tokens with: `UADASH_FORM_SECRET`, else one derived
+    from the reporter key, else one random per process (fine for a single server only)."""
+    value = _setting("UADASH_FORM_SECRET", "form_secret")
+    if value:
+        return value.encode("utf-8")
+    key = reporter_key()
+    if key is not None:
+        return hashlib.sha256(b"uadash report form\x00" + key).digest()
+    return _PROCESS_SECRET
 
 
 @dataclass(frozen=True)

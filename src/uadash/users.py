@@ -18,11 +18,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Final
+from typing import Any, Final, NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import Engine, case, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -241,13 +242,15 @@ def sign_in(
     now = now or _now()
     address = _loose_email(email)
     key = _email_key(address)
+    # Counted as a failure before the password is checked, in one statement: N parallel
+    # guesses make N failures, and none past the limit is checked at all.
+    failed = _claim_attempt(engine, key, now, policy)
     with Session(engine) as session:
-        _refuse_if_throttled(session.get(SignInFailure, key), now, policy)
         user = _find(session, address)
         stored = user.password_hash if user is not None else None
     right = _verify(stored, password)  # also for unknown emails: the same time either way
     if user is None or not right:
-        raise SignInRefused(_record_failure(engine, key, now, policy))
+        raise SignInRefused(failed)
     with transaction(engine) as session:
         session.execute(delete(SignInFailure).where(SignInFailure.email_key == key))
         fresh = session.get(User, user.id)
@@ -273,26 +276,22 @@ def _dummy_hash() -> str:
     return _HASHER.hash(secrets.token_urlsafe(16))
 
 
-def _refuse_if_throttled(row: SignInFailure | None, now: datetime, policy: SignInPolicy) -> None:
-    if row is None:
-        return
-    if row.locked_until is not None and _aware(row.locked_until) > now:
-        minutes = math.ceil((_aware(row.locked_until) - now).total_seconds() / 60)
-        raise SignInRefused(
-            "Too many failed sign-ins with this email: it is locked for another "
-            f"{minutes} minute{'s' if minutes != 1 else ''}."
-        )
-    ready = _aware(row.last_failed_at) + policy.wait_after(row.failures)
-    if ready > now:
-        seconds = math.ceil((ready - now).total_seconds())
-        raise SignInRefused(
-            f"Too many failed sign-ins with this email. Wait {_seconds(seconds)}, then try again."
-        )
+def _claim_attempt(engine: Engine, key: str, now: datetime, policy: SignInPolicy) -> str:
+    """Let one attempt for `key` through, counting it as a failure in advance (a right
+    password forgets it again), or raise `SignInRefused` while the email must wait or is
+    locked. Returns the message for this attempt should the password be wrong.
 
-
-def _record_failure(engine: Engine, key: str, now: datetime, policy: SignInPolicy) -> str:
-    """Count one more failure for `key` (atomically, so parallel guesses all count) and
-    return the message for it."""
+    The check and the count are one conditional UPDATE on the email's row: on PostgreSQL
+    the row lock makes parallel attempts queue and re-check the condition, on SQLite the
+    database-wide write lock does; so the count is exact and the limit is never overrun.
+    """
+    after = SignInFailure.failures + 1
+    locks = after >= policy.lock_after
+    lock_end = now + policy.lock_for
+    waits = [
+        (after == failures, now + policy.wait_after(failures))
+        for failures in range(policy.free_attempts, policy.lock_after)
+    ]
     with transaction(engine) as session:
         session.execute(
             delete(SignInFailure).where(
@@ -300,28 +299,26 @@ def _record_failure(engine: Engine, key: str, now: datetime, policy: SignInPolic
                 or_(SignInFailure.locked_until.is_(None), SignInFailure.locked_until < now),
             )
         )
-        counted = session.execute(
+        session.execute(_insert_missing(engine, key, now))
+        claimed = session.execute(
             update(SignInFailure)
-            .where(SignInFailure.email_key == key)
-            .values(failures=SignInFailure.failures + 1, last_failed_at=now)
+            .where(
+                SignInFailure.email_key == key,
+                or_(SignInFailure.next_attempt_at.is_(None), SignInFailure.next_attempt_at <= now),
+            )
+            .values(
+                failures=case((locks, 0), else_=after),
+                last_failed_at=now,
+                locked_until=case((locks, lock_end), else_=None),
+                next_attempt_at=case((locks, lock_end), *waits, else_=None),
+            )
             .execution_options(synchronize_session=False)
         )
-        if not counted.rowcount:  # type: ignore[attr-defined]
-            try:
-                with session.begin_nested():
-                    session.add(SignInFailure(email_key=key, failures=1, last_failed_at=now))
-            except IntegrityError:
-                session.execute(
-                    update(SignInFailure)
-                    .where(SignInFailure.email_key == key)
-                    .values(failures=SignInFailure.failures + 1, last_failed_at=now)
-                    .execution_options(synchronize_session=False)
-                )
         row = session.get(SignInFailure, key, populate_existing=True)
         assert row is not None
-        if row.failures >= policy.lock_after:
-            row.locked_until = now + policy.lock_for
-            row.failures = 0
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            _refuse_throttled(row, now)
+        if row.locked_until is not None:
             minutes = math.ceil(policy.lock_for.total_seconds() / 60)
             return (
                 f"{WRONG} That was too many failed sign-ins: this email is locked for "
@@ -331,6 +328,30 @@ def _record_failure(engine: Engine, key: str, now: datetime, policy: SignInPolic
     if wait:
         return f"{WRONG} Wait {_seconds(math.ceil(wait.total_seconds()))} before you try again."
     return WRONG
+
+
+def _insert_missing(engine: Engine, key: str, now: datetime) -> Any:
+    """INSERT the email's row with no failures unless it exists (a race-free upsert)."""
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    return (
+        insert(SignInFailure)
+        .values(email_key=key, failures=0, last_failed_at=now)
+        .on_conflict_do_nothing(index_elements=[SignInFailure.email_key])
+    )
+
+
+def _refuse_throttled(row: SignInFailure, now: datetime) -> NoReturn:
+    if row.locked_until is not None and _aware(row.locked_until) > now:
+        minutes = math.ceil((_aware(row.locked_until) - now).total_seconds() / 60)
+        raise SignInRefused(
+            "Too many failed sign-ins with this email: it is locked for another "
+            f"{minutes} minute{'s' if minutes != 1 else ''}."
+        )
+    ready = _aware(row.next_attempt_at) if row.next_attempt_at else now
+    seconds = max(1, math.ceil((ready - now).total_seconds()))
+    raise SignInRefused(
+        f"Too many failed sign-ins with this email. Wait {_seconds(seconds)}, then try again."
+    )
 
 
 # --- one-time sign-in links ------------------------------------------------------------------
@@ -372,10 +393,10 @@ def issue_sign_in_token(
 
 
 def sign_in_link(token: str, *, port: int = 8501, app_url: str | None = None) -> str:
-    """`http://localhost:8501/?token=…` (or `app_url` with the token): the app signs in with
-    it once and takes it out of the address bar."""
+    """`http://localhost:8501/session/link?token=…` (or under `app_url`): the route swaps the
+    token for a session once and sends the browser on to the app without it."""
     base = (app_url or f"http://localhost:{port}").rstrip("/")
-    return f"{base}/?token={token}"
+    return f"{base}/session/link?token={token}"
 
 
 def redeem_sign_in_token(engine: Engine, token: str, *, now: datetime | None = None) -> Actor:

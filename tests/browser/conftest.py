@@ -1,5 +1,6 @@
-"""The whole app in a real browser: `streamlit run app.py` on a free loopback port, driven by
-Playwright with Debian's Chromium (`playwright install` cannot download a browser here)."""
+"""The whole app in a real browser: `uadash serve` (st.App under uvicorn, our routes beside
+the pages) on a free loopback port, driven by Playwright with Debian's Chromium (`playwright
+install` cannot download a browser here)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -98,23 +99,20 @@ def demo_server(demo_environment: tuple[dict[str, str], Path]) -> Iterator[str]:
     yield from serve(*demo_environment)
 
 
-def serve(env: dict[str, str], folder: Path) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free port; yield its base URL; stop it."""
-    port = _free_port()
-    log_path = folder / f"streamlit-{port}.log"
-    log = log_path.open("w")
+def serve(env: dict[str, str], folder: Path, *, port: int | None = None) -> Iterator[str]:
+    """Start `uadash serve` on a free port (or `port`); yield its base URL; stop it."""
+    port = port or free_port()
+    log_path = folder / f"uadash-serve-{port}.log"
+    log = log_path.open("a")
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
+            "uadash.cli",
+            "serve",
+            "--host",
             "127.0.0.1",
-            "--server.port",
+            "--port",
             str(port),
         ],
         cwd=ROOT,
@@ -139,14 +137,14 @@ def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], log: Path) -
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"streamlit exited early:\n{log.read_text()}")
+            pytest.fail(f"uadash serve exited early:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.3)
-    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
+    pytest.fail(f"uadash serve did not answer within 60 s:\n{log.read_text()}")
 
 
 def wait_for_script(page: Any, *, timeout: float = 60_000) -> None:

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import CASES_DIR, ROOT
 from uadash.cases.files import case_files, load_case_files
 from uadash.database import open_database
-from uadash.demo import generate_demo_reports
+from uadash.reports.demo import generate_demo_reports
 from uadash.ui import downloads
 
 TODAY = date(2026, 11, 24)

@@ -64,13 +64,16 @@ def upload(app: AppTest, name: str, data: bytes) -> AppTest:
 
 
 @pytest.mark.parametrize("actor", [None, VIEWER], ids=["anonymous", "viewer"])
-def test_the_page_is_not_in_a_viewers_navigation(database: Engine, actor: Actor | None) -> None:
+def test_a_viewer_following_a_link_to_the_page_is_asked_to_sign_in(
+    database: Engine, actor: Actor | None
+) -> None:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     if actor is not None:
         app.session_state["uadash.actor"] = actor
     app.run()
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page(PAGE)
+    app.switch_page(PAGE).run()  # the page exists (unlisted), so no "Page not found"
+    assert "needs an editor's sign-in" in app.error[0].value
+    assert app.text_input(key="sign-in-page-email")
 
 
 @pytest.mark.parametrize("actor", [None, VIEWER], ids=["anonymous", "viewer"])
@@ -83,7 +86,8 @@ def test_a_viewer_who_reaches_the_page_gets_no_controls(
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert "needs an editor's sign-in" in app.error[0].value
-    assert not app.file_uploader and not app.tabs and not app.button
+    assert not app.file_uploader and not app.tabs
+    assert [b.label for b in app.button] == ["Sign in"]  # the form to sign in as an editor
 
 
 def test_editor_previews_and_imports_a_file(database: Engine) -> None:

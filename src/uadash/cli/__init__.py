@@ -30,10 +30,10 @@ def main(argv: Sequence[str] | None = None, *, engine: Engine | None = None) -> 
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] and argv[0] in documents.COMMANDS:
         return documents.main(argv)  # reads a file only: no database, no heavy imports
-    return _main(argv, engine)
+    return _main(argv, engine=engine)
 
 
-def _main(argv: list[str], engine: Engine | None) -> int:
+def _main(argv: list[str], *, engine: Engine | None = None) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from uadash import config, errors
@@ -44,7 +44,8 @@ def _main(argv: list[str], engine: Engine | None) -> int:
     from uadash.database import open_database
     from uadash.reports.intake import IntakeError
 
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     try:
         # A command that reads only files says so with set_defaults(needs_database=False):
         # it gets no engine, and no database is opened or created for it.
@@ -78,7 +79,8 @@ def _main(argv: list[str], engine: Engine | None) -> int:
             raise
         log = errors.log_path()
         errors.log_to_file(log)
-        error_id = errors.report(error, where=f"uadash {' '.join(argv)}"[:300])
+        command = " ".join(argv)
+        error_id = errors.report(error, where=f"uadash {command}"[:300])
         print(
             f"uadash: unexpected {type(error).__name__} (error id {error_id}; the traceback is "
             f"in {log}, or set UADASH_DEBUG=1 to see it)",
@@ -89,7 +91,7 @@ def _main(argv: list[str], engine: Engine | None) -> int:
 
 @functools.cache  # parsing does not change a parser; building one costs 40 ms
 def _parser() -> argparse.ArgumentParser:
-    from uadash.cli import cases, people, reports
+    from uadash.cli import cases, people, reports, server, sources
 
     parser = argparse.ArgumentParser(prog="uadash", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -100,5 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     cases.add_commands(commands)
     people.add_commands(commands)
     reports.add_commands(commands)
+    sources.add_commands(commands)
+    server.add_commands(commands)
     documents.add_commands(commands)
     return parser

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Engine
 
-from uadash.access import SYSTEM
+from uadash.access import SYSTEM, Actor
 from uadash.users import issue_sign_in_token, sign_in_link
+from uadash.vocab import Role
 
 
 class CommandError(Exception):
     """A failure the user can act on: printed as one line, exit status 1."""
+
+
+def cli_actor() -> Actor:
+    """Whoever runs the command: they hold the database itself, so they act as an admin."""
+    user = f"{getpass.getuser()} (command line)"
+    return Actor(identity=user, role=Role.admin, name=user)
 
 
 def day(text: str) -> date:

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from uadash import sessions
 from uadash.access import SYSTEM
 from uadash.cli.common import CommandError, link_options, print_link
 from uadash.users import (
@@ -50,6 +51,12 @@ def add_commands(commands: Any) -> None:
     link.add_argument("email")
     link_options(link)
     link.set_defaults(run=_user_link)
+    listed = people.add_parser("sessions", help="an account's signed-in browsers")
+    listed.add_argument("email")
+    listed.set_defaults(run=_user_sessions)
+    out = people.add_parser("sign-out", help="end every session of an account, at its next click")
+    out.add_argument("email")
+    out.set_defaults(run=_user_sign_out)
 
 
 def _password_options(parser: argparse.ArgumentParser, *, none: str) -> None:
@@ -145,4 +152,37 @@ def _user_link(engine: Engine, args: argparse.Namespace) -> int:
         print_link(engine, args.email, args)
     except UserError as error:
         raise CommandError(str(error)) from None
+    return 0
+
+
+def _user_sessions(engine: Engine, args: argparse.Namespace) -> int:
+    try:
+        found = sessions.list_sessions(engine, args.email, actor=SYSTEM)
+    except UserError as error:
+        raise CommandError(str(error)) from None
+    if not found:
+        print(f"{args.email.strip().lower()} is signed in nowhere.")
+        return 0
+    stamp = "%Y-%m-%d %H:%M"
+    table = pd.DataFrame(
+        {
+            "session": [s.session_id for s in found],
+            "signed in with": [s.method for s in found],
+            "since": [s.created_at.strftime(stamp) for s in found],
+            "last seen": [s.last_seen_at.strftime(stamp) for s in found],
+            "ends": [s.ends_at.strftime(stamp) for s in found],
+            "browser": [(s.user_agent or "unknown")[:60] for s in found],
+        }
+    )
+    print(table.to_string(index=False))
+    return 0
+
+
+def _user_sign_out(engine: Engine, args: argparse.Namespace) -> int:
+    try:
+        ended = sessions.end_sessions(engine, args.email, actor=SYSTEM)
+    except UserError as error:
+        raise CommandError(str(error)) from None
+    email = args.email.strip().lower()
+    print(f"Signed {email} out of {ended} session{'s' if ended != 1 else ''} (at the next click).")
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 import time
 from collections.abc import Sequence
@@ -14,8 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from uadash import config, queries
-from uadash.access import Actor
-from uadash.cli.common import CommandError, positive
+from uadash.cli.common import CommandError, cli_actor, positive
 from uadash.exports import csv_bytes
 from uadash.queries import Bucket
 from uadash.reports.csv_import import CsvOptions, import_csv
@@ -30,9 +28,10 @@ from uadash.reports.intake import (
     undo_import,
 )
 from uadash.reports.osdi import OsdiOptions, campaigns_in, import_osdi, read_outreaches
-from uadash.reports.writer import rebuild_rollup, rollup_differences
+from uadash.reports.sources import list_sources
+from uadash.reports.writer import batch_count_differences, rebuild_rollup, rollup_differences
 from uadash.store.engine import transaction
-from uadash.vocab import ReportSource, Role, parse_channel
+from uadash.vocab import ReportSource, parse_channel
 from uadash.wording import number
 
 
@@ -165,12 +164,6 @@ def _pairs(values: Sequence[str], what: str, form: str) -> dict[str, str]:
     return pairs
 
 
-def _cli_actor() -> Actor:
-    """Whoever runs the command: they hold the database itself, so they act as an admin."""
-    user = f"{getpass.getuser()} (command line)"
-    return Actor(identity=user, role=Role.admin, name=user)
-
-
 def _bar(label: str) -> Progress | None:
     if not sys.stderr.isatty():
         return None
@@ -226,7 +219,7 @@ def _import_actions(engine: Engine, args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     result = import_csv(
-        engine, args.file, actor=_cli_actor(), options=options, progress=_bar(args.file.name)
+        engine, args.file, actor=cli_actor(), options=options, progress=_bar(args.file.name)
     )
     return _finish_import(result, args, started)
 
@@ -257,7 +250,7 @@ def _import_osdi(engine: Engine, args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     result = import_osdi(
-        engine, records, actor=_cli_actor(), options=options, progress=_bar(args.file.name)
+        engine, records, actor=cli_actor(), options=options, progress=_bar(args.file.name)
     )
     return _finish_import(result, args, started)
 
@@ -276,17 +269,28 @@ def _imports(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _undo_import(engine: Engine, args: argparse.Namespace) -> int:
-    deleted = undo_import(engine, args.batch_id, actor=_cli_actor())
+    deleted = undo_import(engine, args.batch_id, actor=cli_actor())
     print(f"Undid import #{args.batch_id}: {number(deleted)} reports deleted; totals updated.")
     return 0
 
 
 def _check(engine: Engine, args: argparse.Namespace) -> int:
+    for source in list_sources(engine):
+        if source.reports:
+            print(f"Live source {source.name}: {number(source.reports)} reports.")
     with transaction(engine) as session:
+        miscounted = batch_count_differences(session)
+        for batch_id, stored, found in miscounted:
+            print(
+                f"Import #{batch_id} says it holds {number(stored)} reports; "
+                f"it holds {number(found)}."
+            )
         differences = rollup_differences(session)
-        if differences.empty:
+        if differences.empty and not miscounted:
             print("Totals are exact: the daily rollup equals the raw reports.")
             return 0
+        if differences.empty:
+            return 1
         print(f"Totals differ from the raw reports in {number(len(differences))} rollup rows:")
         print(differences.head(50).to_string(index=False))
         if not args.repair:

@@ -938,14 +938,22 @@ def _each(values: Sequence[str], parse: Callable[[str], T]) -> tuple[np.ndarray,
 
 
 def report_frame(
-    good: pd.DataFrame, *, occurrences: Occurrences, file_key: str = ""
+    good: pd.DataFrame,
+    *,
+    occurrences: Occurrences,
+    file_key: str = "",
+    scope: str | None = None,
 ) -> pd.DataFrame:
-    """Good readings as the frame `insert_reports` takes, each row with its dedupe key."""
+    """Good readings as the frame `insert_reports` takes, each row with its dedupe key.
+
+    `scope` names who vouches for the external ids (an intake source): the same id from two
+    API sources is two reports, from one source one report."""
     index = good.index
     target_key = good["target_id"].fillna(0).astype("int64").to_numpy()
     day64 = good["action_date"].to_numpy(dtype="datetime64[D]")
     days = np.datetime_as_string(day64, unit="D").tolist()  # "2026-11-03"
     sources = good["source"].to_numpy()
+    key_sources = sources if scope is None else np.array([f"{s}@{scope}" for s in sources])
     case_ids = good["case_id"].to_numpy()
     channels = good["channel"].to_numpy()
     counts = good["count"].astype("int64").to_numpy()
@@ -970,7 +978,7 @@ def report_frame(
         )
     # Plain Python values: indexing numpy arrays one element at a time cost more than hashing.
     columns = zip(
-        sources.tolist(),
+        key_sources.tolist(),
         case_ids.tolist(),
         target_key.tolist(),
         channels.tolist(),
@@ -1053,12 +1061,14 @@ class ReportWriter:
         result: ImportResult,
         actor: Actor,
         note: str | None = None,
+        batch: ReportBatch | None = None,
     ) -> None:
         self.session = session
         self.result = result
         self.actor = actor
         self.note = note
-        self.batch: ReportBatch | None = None
+        # An existing batch to add to (a live source's batch of the day), or None: a new one.
+        self.batch: ReportBatch | None = batch
 
     def write(self, reports: pd.DataFrame) -> int:
         """Write the reports whose dedupe key is new; returns how many were written."""

@@ -213,10 +213,13 @@ def _rows(
     options: OsdiOptions,
     result: ImportResult,
     problems: list[Problem],
+    *,
+    first: int = 1,
 ) -> Iterator[_Rows]:
-    """One row of cells per (record, target), a chunk at a time."""
+    """One row of cells per (record, target), a chunk at a time; records numbered from
+    `first` (1 for a file's records, 0 for the items of an API request)."""
     chunk = _Rows()
-    for number, record in enumerate(records, start=1):
+    for number, record in enumerate(records, start=first):
         if shape := _shape_problem(record):
             problems.append(Problem(number, *shape))
             continue
@@ -248,6 +251,25 @@ def _rows(
             chunk = _Rows()
     if chunk.rows:
         yield chunk
+
+
+def rows_of_outreaches(
+    records: Sequence[Mapping[str, Any]],
+    options: OsdiOptions,
+    result: ImportResult,
+    problems: list[Problem],
+    *,
+    first: int = 1,
+) -> tuple[list[int], dict[Field, list[str]], dict[Field, str]]:
+    """All the records' rows at once (for a request small enough to read whole): the record
+    number of each row, the cells by field, and where each field comes from."""
+    rows: list[int] = []
+    cells: dict[Field, list[str]] = {which: [] for which in COLUMNS}
+    for chunk in _rows(records, options, result, problems, first=first):
+        rows.extend(chunk.rows)
+        for which, values in chunk.cells.items():
+            cells[which].extend(values)
+    return rows, cells, dict(COLUMNS)
 
 
 def import_osdi(

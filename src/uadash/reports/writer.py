@@ -67,6 +67,8 @@ DRIVER_CHUNK_ROWS = 50_000
 # Rows per INSERT statement on SQLite (see _executemany_reports), within its bind limit.
 ROWS_PER_STATEMENT = 500
 MAX_COUNT = 2**31 - 1  # action_reports.count is a 32-bit INTEGER
+# Up to this many reports (a live request), some steps run in plain Python instead of pandas.
+SMALL_BATCH = 1_000
 CHANNEL_VALUES = [channel.value for channel in Channel]
 SOURCE_VALUES = [source.value for source in ReportSource]
 
@@ -119,6 +121,10 @@ def prepare_reports(reports: pd.DataFrame) -> PreparedReports:
         raise ReportsError(
             f"reports have unknown column(s) {', '.join(unknown)}", column=unknown[0]
         )
+    if len(reports) <= SMALL_BATCH:
+        few = _prepare_few(reports)
+        if few is not None:
+            return few
     target_id, target_missing = _integers(reports, "target_id", nullable=True)
     count, _ = _integers(reports, "count", nullable=False)
     bad = (count < 1) | (count > MAX_COUNT)
@@ -143,6 +149,68 @@ def prepare_reports(reports: pd.DataFrame) -> PreparedReports:
         action_date=_days(reports, "action_date"),
         reported_at=_instants(reports, "reported_at"),
         source=_vocabulary(reports, "source", SOURCE_VALUES),
+        optional=optional,
+    )
+
+
+def _prepare_few(reports: pd.DataFrame) -> PreparedReports | None:
+    """`prepare_reports` for a few well-typed reports (a live request), with plain Python
+    checks in place of pandas operations that cost a millisecond each whatever their size.
+
+    None when anything is unusual (a dtype it does not expect, a value out of range): the full
+    path then checks the frame again and names the problem exactly as it always does."""
+    integer = pd.api.types.is_integer_dtype
+    if not (integer(reports["case_id"]) and integer(reports["count"])):
+        return None
+    if not integer(reports["target_id"]) and not reports["target_id"].isna().all():
+        return None
+    days, instants = reports["action_date"], reports["reported_at"]
+    if not pd.api.types.is_datetime64_dtype(days) or isinstance(days.dtype, pd.DatetimeTZDtype):
+        return None
+    if not isinstance(instants.dtype, pd.DatetimeTZDtype):
+        return None
+    count = reports["count"].to_numpy(dtype="int64")
+    case_id = reports["case_id"].to_numpy(dtype="int64")
+    target_missing = reports["target_id"].isna().to_numpy()
+    target_id = reports["target_id"].to_numpy(dtype="float64", na_value=0).astype("int64")
+    seconds = days.to_numpy(dtype="datetime64[s]")
+    action_date = seconds.astype("datetime64[D]")
+    reported_at = instants.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[us]")
+    channel = [str(value) for value in reports["channel"].tolist()]
+    source = [str(value) for value in reports["source"].tolist()]
+    if (
+        ((count < 1) | (count > MAX_COUNT)).any()
+        or np.isnat(seconds).any()
+        or (action_date != seconds).any()
+        or np.isnat(reported_at).any()
+        or not set(channel) <= set(CHANNEL_VALUES)
+        or not set(source) <= set(SOURCE_VALUES)
+    ):
+        return None
+    optional: dict[str, np.ndarray] = {}
+    for name, limit in OPTIONAL_COLUMNS.items():
+        if name not in reports.columns:
+            continue
+        values = [None if value is None or value is pd.NA else value for value in reports[name]]
+        for value in values:
+            if value is not None and (
+                not isinstance(value, str) or (limit is not None and len(value) > limit)
+            ):
+                return None
+        optional[name] = np.array(values, dtype=object)
+    if "dedupe_key" in optional:
+        keys = [key for key in optional["dedupe_key"].tolist() if key is not None]
+        if len(set(keys)) != len(keys):
+            return None
+    return PreparedReports(
+        case_id=case_id,
+        target_id=target_id,
+        target_missing=target_missing,
+        channel=np.array(channel, dtype=object),
+        count=count,
+        action_date=action_date,
+        reported_at=reported_at,
+        source=np.array(source, dtype=object),
         optional=optional,
     )
 
@@ -254,18 +322,32 @@ def _check_references(session: Session, reports: PreparedReports) -> None:
     if unknown_cases:
         raise ReportsError(f"column case_id: no case with id {unknown_cases[0]}", column="case_id")
     named = ~reports.target_missing
-    pairs = pd.DataFrame(
-        {"target_id": reports.target_id[named], "case_id": reports.case_id[named]}
-    ).drop_duplicates()
-    if pairs.empty:
+    if len(reports) <= SMALL_BATCH:  # a live request: a set costs less than a frame
+        pairs = sorted(
+            set(
+                zip(
+                    reports.target_id[named].tolist(),
+                    reports.case_id[named].tolist(),
+                    strict=True,
+                )
+            )
+        )
+    else:
+        frame = pd.DataFrame(
+            {"target_id": reports.target_id[named], "case_id": reports.case_id[named]}
+        ).drop_duplicates()
+        pairs = list(frame.itertuples(index=False, name=None))
+    if not pairs:
         return
     owners = {
         target_id: case_id
         for target_id, case_id in session.execute(
-            select(Target.id, Target.case_id).where(Target.id.in_(pairs["target_id"].tolist()))
+            select(Target.id, Target.case_id).where(
+                Target.id.in_(sorted({target_id for target_id, _ in pairs}))
+            )
         )
     }
-    for target_id, case_id in pairs.itertuples(index=False):
+    for target_id, case_id in pairs:
         if owners.get(target_id) != case_id:
             problem = (
                 "no such target"
@@ -300,8 +382,19 @@ def insert_reports(session: Session, reports: pd.DataFrame, *, batch: ReportBatc
         _copy_reports(dbapi_connection, prepared, batch_id=batch.id)
     else:
         _executemany_reports(dbapi_connection, prepared, batch_id=batch.id)
-    _add_to_rollup(session, _tally(prepared))
-    batch.reports = (batch.reports or 0) + len(prepared)
+    if len(prepared) <= SMALL_BATCH:
+        _add_to_rollup(session, _tally_few(prepared))
+    else:
+        _add_to_rollup(session, _rollup_params(_tally(prepared)))
+    # Added in SQL, not read and written back: live reports append to one batch per source
+    # and day from many requests at once, and a read-modify-write would lose some of them.
+    session.execute(
+        update(ReportBatch)
+        .where(ReportBatch.id == batch.id)
+        .values(reports=ReportBatch.reports + len(prepared)),
+        execution_options={"synchronize_session": False},
+    )
+    session.expire(batch, ["reports"])
     return len(prepared)
 
 
@@ -432,8 +525,30 @@ def _tally(reports: PreparedReports) -> pd.DataFrame:
     return grouped.agg(actions="sum", reports="size").reset_index()
 
 
-def _add_to_rollup(session: Session, tally: pd.DataFrame) -> None:
-    """Upsert a tally into action_daily, adding to the rows already there."""
+def _tally_few(reports: PreparedReports) -> list[dict[str, Any]]:
+    """`_rollup_params(_tally(reports))` in plain Python, for the few reports of a live
+    request: a pandas group-by costs milliseconds whatever its size."""
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    target_keys = np.where(reports.target_missing, 0, reports.target_id).tolist()
+    for key in zip(
+        reports.case_id.tolist(),
+        target_keys,
+        reports.channel.tolist(),
+        reports.action_date.tolist(),  # datetime64[D] gives datetime.date
+        reports.count.tolist(),
+        strict=True,
+    ):
+        entry = sums.setdefault(key[:4], [0, 0])
+        entry[0] += key[4]
+        entry[1] += 1
+    names = [*ROLLUP_KEY, "actions", "reports"]
+    # Sorted by key, as `_tally` sorts, so that concurrent writers lock rows in one order.
+    return [dict(zip(names, (*key, *sums[key]), strict=True)) for key in sorted(sums)]
+
+
+def _add_to_rollup(session: Session, params: list[dict[str, Any]]) -> None:
+    """Upsert a tally (as `_rollup_params` gives it) into action_daily, adding to the rows
+    already there."""
     dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
     # On the Table, not the mapped class: a Core executemany skips the ORM's per-row
     # bookkeeping, which cost more than the upsert itself.
@@ -445,7 +560,7 @@ def _add_to_rollup(session: Session, tally: pd.DataFrame) -> None:
             "reports": DAILY_TABLE.c.reports + statement.excluded.reports,
         },
     )
-    session.execute(statement, _rollup_params(tally))
+    session.execute(statement, params)
 
 
 def _rollup_params(tally: pd.DataFrame) -> list[dict[str, Any]]:
@@ -627,3 +742,23 @@ def rebuild_rollup(session: Session) -> int:
 def _rowcount(result: Result[Any]) -> int:
     # DML results are CursorResults; the ORM's `execute` is typed with the general Result.
     return int(type_cast(CursorResult[Any], result).rowcount)
+
+
+def batch_count_differences(session: Session) -> list[tuple[int, int, int]]:
+    """Batches whose count of reports differs from the reports they hold:
+    (batch id, stored count, reports found). Empty when every report is counted once."""
+    session.flush()
+    held = (
+        select(ActionReport.batch_id, func.count().label("found"))
+        .where(ActionReport.batch_id.is_not(None))
+        .group_by(ActionReport.batch_id)
+        .subquery("held")
+    )
+    found = func.coalesce(held.c.found, 0)
+    query = (
+        select(ReportBatch.id, ReportBatch.reports, found)
+        .outerjoin(held, held.c.batch_id == ReportBatch.id)
+        .where(ReportBatch.reports != found)
+        .order_by(ReportBatch.id)
+    )
+    return [(int(b), int(stored or 0), int(n)) for b, stored, n in session.execute(query)]

@@ -81,3 +81,15 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work is committed together at the end, or not at all."""
     with session_factory(engine)() as session, session.begin():
         yield session
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """The database's migration revision and the newest one this code knows (equal when the
+    schema is current). Raises SQLAlchemy's errors when the database does not answer."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -89,6 +90,8 @@ class Case(Base):
     language: Mapped[str] = mapped_column(String(16), default="en")
     source_text: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Whether supporters may report on the public form /report/<case>; staff close it per case.
+    report_form_open: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Where the case came from, and the hash of that file when it was last loaded: loading
     # an unchanged file again changes nothing, so edits made in the app survive a restart.
     source_file: Mapped[str | None] = mapped_column(String(500))
@@ -155,6 +158,7 @@ class ReportBatch(Base):
     """One import, one staff entry session or one demo run: reports can be undone by batch."""
 
     __tablename__ = "report_batches"
+    __table_args__ = (UniqueConstraint("intake_source_id", "intake_day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[ReportSource] = mapped_column(_enum(ReportSource, "report_source"))
@@ -167,6 +171,26 @@ class ReportBatch(Base):
     )
     reports: Mapped[int] = mapped_column(default=0)  # how many reports it wrote
     note: Mapped[str | None] = mapped_column(Text)
+    # Reports that arrive live (the report form, the intake API) gather in one batch per
+    # intake source and day, so they can be seen and undone like an import.
+    intake_source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("intake_sources.id", ondelete="RESTRICT"), index=True
+    )
+    intake_day: Mapped[date | None] = mapped_column(Date)
+    last_report_at: Mapped[datetime | None]
+
+
+class IntakeSource(Base):
+    """Where live reports come from: the report form, or a form tool posting to the intake
+    API with its own key. Only the SHA-256 of a key is kept; a revoked source is refused."""
+
+    __tablename__ = "intake_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # None: the form
+    created_at: Mapped[datetime] = mapped_column(default=lambda: datetime.now(UTC))
+    revoked_at: Mapped[datetime | None]
 
 
 class ActionReport(Base):
@@ -281,3 +305,43 @@ class SignInFailure(Base):
     failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]
+    # When the next attempt may be checked (the slow-down, or the end of the lock): kept in
+    # the row so that checking it and counting a failure is one conditional UPDATE.
+    next_attempt_at: Mapped[datetime | None]
+
+
+class SignInSession(Base):
+    """A browser's sign-in, named by the signed cookie that holds its random id.
+
+    Only the SHA-256 of the id is kept (`secret_hash`), so that a copy of the database (a
+    backup, a leaked dump) holds no cookie anyone could use; the id is 256 random bits, so an
+    unsalted hash cannot be reversed. A session started by the app's script has no id yet:
+    it is handed to the browser by a short-lived single-use `handover` secret (also only
+    hashed) that a route swaps for the cookie.
+    """
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handover_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handover_expires_at: Mapped[datetime | None]
+    method: Mapped[str] = mapped_column(String(16))  # "password", "link" or "provider"
+    user_agent: Mapped[str | None] = mapped_column(String(400))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # the absolute end, whatever the activity
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class ServerSecret(Base):
+    """Secrets the app makes for itself and every replica must share (the key that signs
+    session cookies): kept in the shared database, so that nothing has to be configured."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
