@@ -2,17 +2,19 @@
 
 import streamlit as st
 
-from uadash import charts, queries
-from uadash.ui import session
+from uadash import charts, figures, queries
+from uadash.periods import Span
+from uadash.ui import session, state
 from uadash.ui.badges import status_badges
 from uadash.ui.downloads import chart_with_downloads
 from uadash.ui.filters import bucket_picker, period_picker
 from uadash.ui.history import history_table
+from uadash.ui.metrics import change_metric, versus
 from uadash.ui.pickers import case_picker
 from uadash.ui.report_form import report_form_control
 from uadash.ui.text import md, show
 from uadash.ui.timeline import superseded_mark, updates_timeline
-from uadash.wording import long_date, number
+from uadash.wording import day_range, long_date, number
 
 engine = session.engine()
 today = session.today()
@@ -29,7 +31,11 @@ if case.issued:
     facts.append(f"Issued {long_date(case.issued)}")
 st.markdown(md(" · ".join(facts)))
 badges = status_badges(
-    case.status.value, case.outcome.value if case.outcome else None, case.deadline, today=today
+    case.status.value,
+    case.outcome.value if case.outcome else None,
+    case.deadline,
+    today=today,
+    deadline_note=case.deadline_note,
 )
 deadline = f"Deadline {long_date(case.deadline)}" if case.deadline else "No deadline"
 st.markdown(f"{badges} &nbsp; {deadline}")
@@ -43,24 +49,37 @@ if case.summary:
         show(case.summary)
 st.page_link(
     "pages/letters.py",
-    label="Preview the letter for each target",
+    label="Preview the letter for each target, and print them all",
     icon=":material/mail:",
-    query_params={"case": ref},
+    query_params={**state.carried(), "case": ref},
 )
 report_form_control(case, ref)
 
-period = period_picker(
-    today=today, key="case", whole=queries.case_period(engine, case, today=today)
-)
+comparison = period_picker(today=today, lifetime=queries.case_period(engine, case, today=today))
+period = comparison.period
+axis = period  # the days the over-time charts span
+last = queries.last_action_day(engine, case.id)
+if comparison.span == Span.lifetime and last and period.start <= last < period.end:
+    # A whole campaign ends with its last report: "to today" would squeeze months of
+    # reports into a corner of the axis.
+    axis = queries.Period(period.start, last)
 everything = queries.total_actions(engine, [case.id])
-in_period = queries.total_actions(engine, [case.id], period)
-columns = st.columns(3)
-columns[0].metric("Actions reported, all time", number(everything), border=True)
-columns[1].metric(
-    f"From {long_date(period.start)} to {long_date(period.end)}", number(in_period), border=True
+shown = session.cached(
+    figures.figures, filters=queries.CaseFilter(case_ids=(case.id,)), comparison=comparison
 )
+columns = st.columns(3)
+change_metric(
+    columns[0],
+    f"Actions reported · {comparison.label}",
+    shown.total,
+    description=versus(comparison),
+    help=day_range(period.start, period.end),
+)
+columns[1].metric("Actions reported, all time", number(everything), border=True)
 columns[2].metric(
-    "Targets", sum(1 for target in case.targets if target.retired_at is None), border=True
+    "Targets",
+    number(sum(1 for target in case.targets if target.retired_at is None)),
+    border=True,
 )
 
 if not everything:
@@ -82,7 +101,7 @@ else:
                     over_time,
                     bucket=bucket,
                     title=f"Actions per {bucket.value}, by channel",
-                    period=period,
+                    period=axis,
                 ),
                 over_time,
                 f"ua-{ref}-actions-per-{bucket.value}-by-channel-{days}",
@@ -103,7 +122,7 @@ else:
                     by_target,
                     bucket=bucket,
                     title=f"Actions per {bucket.value}, by target",
-                    period=period,
+                    period=axis,
                 ),
                 by_target,
                 f"ua-{ref}-actions-per-{bucket.value}-by-target-{days}",
@@ -116,7 +135,7 @@ else:
                 f"ua-{ref}-actions-by-target-{days}",
             )
 
-        running = queries.cumulative_actions(engine, case, period=period)
+        running = queries.cumulative_actions(engine, case, period=axis)
         chart_with_downloads(
             charts.cumulative_actions(
                 running, deadline=case.deadline, title="Running total of actions"

@@ -5,15 +5,14 @@ the database is saved as its next update, superseding the latest."""
 import streamlit as st
 
 from uadash.ui import new_case, session
-from uadash.ui.auth import current_actor
+from uadash.ui.auth import current_actor, needs_editor
 from uadash.vocab import Role
 
 session.engine()  # first, as on every page: it makes sure that app.py (the gate) ran
 actor = current_actor()
 st.title("New case")
 if not actor.may(Role.editor):
-    st.error("Creating cases needs an editor's sign-in: sign in from the sidebar.")
-    st.stop()
+    needs_editor("Creating cases needs an editor's sign-in.")
 
 st.caption(
     "The reader fills in what the text says and leaves the rest empty; nothing is saved "

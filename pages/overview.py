@@ -1,24 +1,36 @@
 """Overview: every case's status and deadline at a glance, and actions over time."""
 
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from uadash import charts, config, queries
-from uadash.ui import session
-from uadash.ui.badges import status_cell, status_cell_style
+from uadash import charts, config, figures, queries
+from uadash.ui import session, state
+from uadash.ui.badges import status_cell_style
 from uadash.ui.filters import bucket_picker, case_filter, period_picker, updates_toggle
-from uadash.wording import long_date, moment, number, plural
+from uadash.ui.metrics import change_metric, versus
+from uadash.wording import (
+    between,
+    day_range,
+    days_left_text,
+    iso_date,
+    long_date,
+    moment,
+    number,
+)
 
 engine = session.engine()
 today = session.today()
-filters = replace(case_filter(engine, key="overview"), whole_ua=updates_toggle(key="overview"))
-period = period_picker(today=today, key="overview")
+filters = replace(case_filter(engine), whole_ua=updates_toggle(key="overview"))
+lifetime = session.cached(figures.campaign_lifetime, filters=filters, today=today)
+comparison = period_picker(today=today, lifetime=lifetime)
+period = comparison.period
 
 st.title("Urgent Actions")
 st.caption(
-    f"Today is {long_date(today)}. Actions counted from {long_date(period.start)} "
-    f"to {long_date(period.end)}."
+    f"Today is {long_date(today)}. {comparison.label}: actions counted "
+    f"{between(period.start, period.end)}."
 )
 sources = session.cached(queries.reports_by_source)
 if sources.get("demo"):
@@ -38,19 +50,11 @@ if arrivals:
         + "."
     )
 
-cases = session.cached(queries.list_cases, filters=filters, today=today)
+cases = session.cached(queries.list_cases, filters=filters, today=today, period=period)
 top = session.cached(queries.headline, filters=filters, period=period, today=today)
-change = f"{top.change:+,}"
-if top.change_percent is not None:
-    change += f" ({top.change_percent:+.0f}%)"
+numbers = session.cached(figures.figures, filters=filters, comparison=comparison)
 columns = st.columns([1.5, 1, 1, 1])
-columns[0].metric(
-    "Actions reported",
-    number(top.actions),
-    change,
-    border=True,
-    delta_description=f"vs the previous {plural(period.days, 'day')}",
-)
+change_metric(columns[0], "Actions reported", numbers.total, description=versus(comparison))
 columns[1].metric("Active cases", number(top.active_cases), border=True)
 columns[2].metric(
     "Due within 7 days",
@@ -62,17 +66,21 @@ columns[3].metric(
     "Deadline passed",
     number(top.overdue),
     border=True,
-    help="Active cases whose deadline is behind us.",
+    help="Active cases whose deadline is behind us. A case whose action has no end date "
+    "is past its suggested date instead: still open, and not counted here.",
 )
 
 st.subheader("Cases", anchor="cases")
 if cases.empty:
     st.write("No cases match these filters.")
 else:
+    keep = {name: values for name, values in state.carried().items() if name != "case"}
     table = cases.assign(
-        link=[f"/case?case={ref}" for ref in cases["ref"]],
-        status_text=cases.apply(status_cell, axis=1),
-        deadline_text=[d.isoformat() if d else "no end date" for d in cases["deadline"]],
+        # The case last: the column shows what follows "case=".
+        link=[f"/case?{urlencode({**keep, 'case': ref}, doseq=True)}" for ref in cases["ref"]],
+        status_text=cases["attention"],
+        deadline_text=[iso_date(d) if d else "no end date" for d in cases["deadline"]],
+        days_text=[days_left_text(d) for d in cases["days_left"]],
         title_text=[
             t
             + ("  · demo" if demo else "")
@@ -83,16 +91,16 @@ else:
         ],
     )
     picked = st.dataframe(
-        table.style.map(status_cell_style, subset=["status_text"]).format(
-            na_rep="", subset=["days_left"]
-        ),
+        table.style.map(status_cell_style, subset=["status_text"]),
+        # Status and days left right after the case: on a phone they show without a swipe.
         column_order=[
             "link",
+            "status_text",
+            "days_text",
+            "deadline_text",
             "title_text",
             "country",
-            "status_text",
-            "deadline_text",
-            "days_left",
+            "actions_in_period",
             "total_actions",
             "actions_last_7_days",
         ],
@@ -104,10 +112,15 @@ else:
             "country": "Country",
             "status_text": "Status",
             "deadline_text": "Deadline",
-            "days_left": st.column_config.NumberColumn(
-                "Days left", help="Negative: days since the deadline passed."
+            "days_text": st.column_config.TextColumn(
+                "Days left", help="Negative: days since the deadline passed. —: no end date."
             ),
-            "total_actions": st.column_config.NumberColumn("Total actions", format="localized"),
+            "actions_in_period": st.column_config.NumberColumn(
+                "Actions in period",
+                format="localized",
+                help=f"{comparison.label}: {day_range(period.start, period.end)}.",
+            ),
+            "total_actions": st.column_config.NumberColumn("Actions, all time", format="localized"),
             "actions_last_7_days": st.column_config.NumberColumn("Last 7 days", format="localized"),
         },
         hide_index=True,
@@ -118,7 +131,7 @@ else:
     st.caption("Most urgent first. Select a row, or click its UA number, to open the case.")
     if picked.selection.rows:
         chosen = table.iloc[picked.selection.rows[0]]
-        st.switch_page("pages/case.py", query_params={"case": chosen["ref"]})
+        st.switch_page("pages/case.py", query_params={**keep, "case": chosen["ref"]})
 
 st.subheader("Actions over time")
 bucket = bucket_picker(key="overview")

@@ -5,8 +5,9 @@ import streamlit as st
 
 from uadash import charts, figures, queries, summary
 from uadash.periods import bucket_for
-from uadash.ui import session
+from uadash.ui import session, state
 from uadash.ui.downloads import chart_with_downloads
+from uadash.ui.metrics import change_metric
 from uadash.ui.present import present_filters, projector_style
 from uadash.ui.text import md
 from uadash.wording import day_range, number
@@ -26,31 +27,35 @@ filters, comparison = shown.filters, shown.comparison
 period, previous = comparison.period, comparison.previous
 projector_style()
 
-st.title(f"Urgent Actions · {comparison.label}")
+cases = session.cached(figures.cases_compared, filters=filters, comparison=comparison)
+one = queries.get_case(engine, int(cases["case_id"].iloc[0])) if len(cases) == 1 else None
 against = f", compared with {day_range(previous.start, previous.end)}" if previous else ""
-st.markdown(f"**{md(shown.scope, inline=True)}** · {day_range(period.start, period.end)}{against}")
+when = f"{comparison.label}: {day_range(period.start, period.end)}{against}"
+if one is not None:
+    # With one case, the header says whose case it is: a projector needs no sidebar.
+    st.title(md(f"{one.label} · {one.title}", inline=True))
+    people = md(", ".join(str(p["name"]) for p in one.people_at_risk) or "not named", inline=True)
+    st.markdown(f"**People at risk: {people}** · {md(one.country or '', inline=True)} · {when}")
+else:
+    st.title(f"Urgent Actions · {comparison.label}")
+    st.markdown(f"**{md(shown.scope, inline=True)}** · {when}")
 
 numbers = session.cached(figures.figures, filters=filters, comparison=comparison)
-versus = f"vs {day_range(previous.start, previous.end)}" if previous else None
-columns = st.columns([1.6, 1, 1, 1, 1, 1])
-cells = [("Actions reported", numbers.total)]
-cells += [(CHANNEL_TITLES[channel], change) for channel, change in numbers.by_channel.items()]
-for index, (column, (label, change)) in enumerate(zip(columns, cells, strict=True)):
-    column.metric(
-        label,
-        number(change.current),
-        change.describe(),
-        delta_color="normal" if change.difference else "off",
-        delta_arrow="auto" if change.difference else "off",
-        delta_description=versus if index == 0 else None,  # the narrow cards would cut it
-        border=True,
-    )
+# The total on its own, the channels side by side: each card wide enough for its digits.
+total_column, channel_column = st.columns([1, 3], gap="medium")
+with total_column, st.container(key="present-total"):
+    # What the change is against is in the line above: a description here would be cut.
+    change_metric(st, "Actions reported", numbers.total)
+with channel_column, st.container(key="present-channels"):
+    for column, (channel, change) in zip(
+        st.columns(len(numbers.by_channel)), numbers.by_channel.items(), strict=True
+    ):
+        change_metric(column, CHANNEL_TITLES[channel], change)
 if previous is None:
     st.caption("A campaign's lifetime has no earlier period to compare with.")
 
 stem = [shown.scope if shown.scope != "All cases" else "uadash", period.start.isoformat()]
 stem += ["to", period.end.isoformat()]
-cases = session.cached(figures.cases_compared, filters=filters, comparison=comparison)
 if not numbers.total.current:
     st.write("No actions were reported in this period for these cases.")
 else:
@@ -89,15 +94,23 @@ else:
     with right:
         st.dataframe(
             cases,
-            column_order=["case", "title", "actions", "previous", "change"],
+            # A lifetime has no "before": no column of empty cells (the grid writes "None").
+            column_order=[
+                "case",
+                "title",
+                "actions",
+                *(["previous", "change"] if previous else []),
+            ],
             column_config={
                 "case": "Case",
-                "title": st.column_config.TextColumn("Title", width="medium"),
+                # A narrow title (its full text shows on hover) leaves the numbers room.
+                "title": st.column_config.TextColumn("Title", width="small"),
                 "actions": st.column_config.NumberColumn("Actions", format="localized"),
                 "previous": st.column_config.NumberColumn("Before", format="localized"),
                 "change": st.column_config.NumberColumn("Change", format="localized"),
             },
             hide_index=True,
+            width="stretch",
         )
 
 st.header("For reports and officials", divider="gray")
@@ -107,17 +120,18 @@ if len(cases) != 1:
         "statement for each of its officials."
     )
     st.stop()
-case = queries.get_case(engine, int(cases["case_id"].iloc[0]))
+case = one
 if case is None:
     st.stop()
-targets = {target.id: target for target in case.targets}
-target_id = st.selectbox(
+targets = {target.name: target for target in case.targets}
+target_name = state.selectbox(
     "Say how many went to",
-    [None, *targets],
-    format_func=lambda i: "— nobody in particular —" if i is None else targets[i].name,
-    key=f"present-target-{case.id}",
+    ["", *targets],
+    name="target",
+    default="",
+    format_func=lambda name: name or "— nobody in particular —",
 )
-sentence = summary.case_sentence(engine, case, period=period, target=targets.get(target_id))
+sentence = summary.case_sentence(engine, case, period=period, target=targets.get(target_name))
 st.code(sentence, language=None, wrap_lines=True)
 st.caption("Copy it with the icon at the top right of the box.")
 

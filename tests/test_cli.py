@@ -226,12 +226,14 @@ def test_bad_case_file_exits_1_names_the_line_and_loads_nothing(
 def test_demo_actions_replaces_the_demo_reports(uadash: Uadash, sqlite_url: str) -> None:
     assert uadash("load-cases", str(CASES_DIR)).code == 0
 
-    for _ in range(2):
+    for first in (True, False):
         run = uadash("demo-actions", "--reports", "3000", "--seed", "1")
 
         assert run.code == 0, run.err
         assert "Demo data: 3,000 reports" in run.out
-        assert "earlier demo reports were replaced" in run.out
+        # Said only when there were some to replace.
+        assert ("the 3,000 earlier demo reports were replaced" in run.out) is not first
+        assert "replaced" not in run.out or not first
         assert count(sqlite_url, ActionReport) == 3000
         assert count(sqlite_url, ReportBatch) == 1
         assert rollup_reports(sqlite_url) == 3000  # the rollup lost the old ones too
@@ -279,8 +281,10 @@ def test_cases_lists_every_case_and_the_seed_deadline(uadash: Uadash) -> None:
     for label in SHIPPED_LABELS:
         assert sum(line.lstrip().startswith(f"{label} ") for line in lines) == 1, label
     seed = next(line for line in lines if "UA 44.22 (update 2)" in line)
-    # 2025-03-18 is the real deadline of UA 44.22; 616 days before the pinned today.
-    assert "2025-03-18 (616 days overdue)" in seed
+    # 2025-03-18 is the real deadline of UA 44.22; 616 days before the pinned today. Its
+    # action "has no end date": the date was a suggestion, and the case is still open.
+    assert "2025-03-18 (suggested; 616 days ago)" in seed
+    assert "Past the suggested date" in seed and "overdue" not in seed
     assert "Two activists faced unjust conviction" in seed
     assert "due in 5 days" in next(line for line in lines if "UA 101.26" in line)
     assert "no end date" in next(line for line in lines if "UA 64.26" in line)
@@ -374,7 +378,7 @@ def test_installed_command_lists_cases(
     assert result.stderr == ""
     for label in SHIPPED_LABELS:
         assert label in result.stdout
-    assert "2025-03-18 (616 days overdue)" in result.stdout
+    assert "2025-03-18 (suggested; 616 days ago)" in result.stdout
 
 
 def test_export_case_then_load_cases_on_the_command_line(uadash: Uadash, tmp_path: Path) -> None:

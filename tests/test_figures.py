@@ -117,7 +117,7 @@ def test_change_is_described_with_sign_and_percent() -> None:
     assert figures.Change(112, 55).describe() == "+57 (+104%)"
     assert figures.Change(40, 50).describe() == "-10 (-20%)"
     assert figures.Change(1234, 0).describe() == "+1,234"
-    assert figures.Change(5, 5).describe() == "0"
+    assert figures.Change(5, 5).describe() == "no change"
     assert figures.Change(5, None).describe() is None
 
 

@@ -3,7 +3,7 @@ boundaries, in leap years, and for chosen dates."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -211,3 +211,16 @@ def test_dates_and_lifetime_need_their_period() -> None:
 )
 def test_charts_pick_a_resolution_a_projector_can_show(period: Period, bucket: Bucket) -> None:
     assert bucket_for(period) == bucket
+
+
+@pytest.mark.parametrize(
+    ("span", "days"), [(Span.last_7_days, 7), (Span.last_30_days, 30), (Span.last_90_days, 90)]
+)
+def test_the_last_days_are_compared_with_as_many_days_just_before(span: Span, days: int) -> None:
+    today = date(2026, 12, 1)
+    shown = compare(span, today=today)
+    assert shown.period == Period(today - timedelta(days=days - 1), today)
+    assert shown.previous == Period(
+        today - timedelta(days=2 * days - 1), today - timedelta(days=days)
+    )
+    assert shown.label == f"Last {days} days"

@@ -242,11 +242,25 @@ def test_uadash_summary_prints_the_sentence(
 ) -> None:
     argv = ["--database-url", database_url, "summary", "44.22-2", "--from", "2025-01-01"]
     status = main([*argv, "--to", "2025-03-31", "--target", "Zhang Rui"])
-    out = capsys.readouterr().out
+    sentence, change = capsys.readouterr().out.splitlines()
     assert status == 0
-    assert out == EXAMPLE.replace("for Huang Xueqin", "for Sophia Huang Xueqin") + "\n"
+    assert sentence == EXAMPLE.replace("for Huang Xueqin", "for Sophia Huang Xueqin")
+    # Whole months are compared with as many whole months before, as on the pages.
+    assert change == "Change against 1 October – 31 December 2024: +12,268 (+15932%)."
     assert main([*argv, "--to", "2025-03-31"]) == 0
-    assert capsys.readouterr().out.endswith("900 calls and 445 tweets.\n")
+    assert capsys.readouterr().out.splitlines()[0].endswith("900 calls and 445 tweets.")
+
+
+def test_uadash_summary_takes_the_pages_period_words(
+    engine: Engine, database_url: str, seed_case: Case, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--database-url", database_url, "summary", "44.22-2", "--period", "lifetime"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("900 calls, 445 tweets and 9 faxes.")  # every report, ever
+    assert len(lines) == 1  # a lifetime has nothing before it to compare with
+    assert main([*argv[:-1], "this-year", "--from", "2025-01-01"]) == 1
+    assert "give one" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -30,10 +30,17 @@ CHANNEL_LABELS: dict[str, str] = {
 }
 AnyChart = alt.Chart | alt.LayerChart
 
+# Targets, in the case's order: hues far apart (Okabe–Ito again, leaving out the two that
+# read as a pair next to each other), so two officials are never two similar reds.
+TARGET_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+NO_TARGET_COLOUR = "#8C8C8C"
+NO_TARGET = "no target given"
+
 ROLE_DASH = {"primary": [1, 0], "cc": [6, 3], "none": [2, 2]}
 
 _BUCKET_FORMAT = {Bucket.day: "%d %b %Y", Bucket.week: "week of %d %b %Y", Bucket.month: "%B %Y"}
-_BUCKET_AXIS = {Bucket.day: "%d %b", Bucket.week: "%d %b", Bucket.month: "%b %Y"}
+# Weeks carry their year: a case's whole campaign often spans a new year.
+_BUCKET_AXIS = {Bucket.day: "%d %b", Bucket.week: "%d %b %Y", Bucket.month: "%b %Y"}
 
 
 def channel_colour(title: str = "Channel") -> alt.Color:
@@ -44,6 +51,26 @@ def channel_colour(title: str = "Channel") -> alt.Color:
         scale=alt.Scale(domain=CHANNELS, range=[CHANNEL_COLOURS[c] for c in CHANNELS]),
         sort=CHANNELS,
         legend=alt.Legend(orient="top", labelExpr=_label_expr(CHANNEL_LABELS)),
+    )
+
+
+def target_colour(frame: pd.DataFrame, *, legend: bool = True) -> alt.Color:
+    """The one colour scale for targets: the first target blue, the second vermilion …, and
+    "no target given" grey, the same on every chart of a case. `frame` has target and
+    target_key, whose order is the case file's."""
+    ordered = frame.sort_values("target_key", kind="stable") if "target_key" in frame else frame
+    targets = list(ordered["target"])
+    named = [t for t in dict.fromkeys(targets) if t != NO_TARGET]
+    colours = [TARGET_COLOURS[i % len(TARGET_COLOURS)] for i in range(len(named))]
+    domain, colour_range = named, colours
+    if NO_TARGET in targets:
+        domain, colour_range = [*named, NO_TARGET], [*colours, NO_TARGET_COLOUR]
+    return alt.Color(
+        "target:N",
+        title="Target",
+        scale=alt.Scale(domain=domain, range=colour_range),
+        sort=domain,
+        legend=alt.Legend(orient="top") if legend else None,
     )
 
 
@@ -65,9 +92,9 @@ def _with_channel_order(frame: pd.DataFrame) -> pd.DataFrame:
 def _period_x(bucket: Bucket, period: Period | None) -> alt.X:
     # With a period, the axis spans all of it, so quiet weeks show as gaps, not as nothing.
     scale = alt.Scale(domain=_domain(bucket, period)) if period else alt.Undefined
-    # Ticks on the buckets' first days (Mondays, the 1st), so a label sits under its bar
-    # and a month is never labelled twice.
-    ticks = _bucket_starts(bucket, period) if period and bucket != Bucket.day else alt.Undefined
+    # Ticks on the buckets' first days (days, Mondays, the 1st), so a label sits under its
+    # bar and a day or month is never labelled twice ("01 Dec" under every hour of it).
+    ticks = _bucket_starts(bucket, period) if period else alt.Undefined
     return alt.X(
         "period:T",
         title={"day": "Day", "week": "Week", "month": "Month"}[bucket.value],
@@ -77,9 +104,12 @@ def _period_x(bucket: Bucket, period: Period | None) -> alt.X:
 
 
 def _bucket_starts(bucket: Bucket, period: Period) -> list[alt.DateTime]:
-    """The first day of every week (a Monday) or month that the period touches."""
+    """Every day, or the first day of every week (a Monday) or month, that the period
+    touches."""
     start = pd.Timestamp(period.start)
-    if bucket == Bucket.week:
+    if bucket == Bucket.day:
+        first, frequency = start, "D"
+    elif bucket == Bucket.week:
         first, frequency = start - pd.Timedelta(days=start.day_of_week), "W-MON"
     else:
         first, frequency = start.replace(day=1), "MS"
@@ -172,7 +202,7 @@ def actions_by_target_over_time(
         .encode(
             x=_period_x(bucket, period),
             y=alt.Y("actions:Q", title="Actions reported"),
-            color=alt.Color("target:N", title="Target", legend=alt.Legend(orient="top")),
+            color=target_colour(frame),
             strokeDash=alt.StrokeDash(
                 "role:N",
                 title="Role",
@@ -204,7 +234,8 @@ def actions_by_target(frame: pd.DataFrame, *, title: str) -> AnyChart:
         ),
         x=alt.X("actions:Q", title="Actions reported"),
     )
-    bars = base.mark_bar(color="#4C566A").encode(
+    bars = base.mark_bar().encode(
+        color=target_colour(frame, legend=False),
         opacity=alt.Opacity(
             "role:N",
             scale=alt.Scale(domain=["primary", "cc", "none"], range=[1.0, 0.6, 0.35]),
@@ -241,16 +272,21 @@ def cumulative_actions(frame: pd.DataFrame, *, deadline: date | None, title: str
         )
         .properties(height=300)
     )
-    if deadline is None:
-        return line.properties(title=title)
-    marker = pd.DataFrame({"day": [pd.Timestamp(deadline)], "label": ["Deadline"]})
-    rule = alt.Chart(marker).mark_rule(color="#B00020", strokeDash=[4, 3], size=2).encode(x="day:T")
-    text = (
+    days = pd.to_datetime(frame["day"])
+    if deadline is None or frame.empty or not days.min() <= pd.Timestamp(deadline) <= days.max():
+        # A deadline outside the days shown would stretch the axis to reach it and squeeze
+        # the line into a corner: say it in words instead.
+        note = f"Deadline {deadline.day} {deadline:%B %Y}, outside these days" if deadline else ""
+        return line.properties(title=alt.Title(title, subtitle=note) if note else title)
+    marker = pd.DataFrame({"day": [pd.Timestamp(deadline)]})
+    rule = (
         alt.Chart(marker)
-        .mark_text(align="left", dx=4, dy=-6, color="#B00020", fontWeight="bold")
-        .encode(x="day:T", y=alt.value(12), text="label:N")
+        .mark_rule(color="#B00020", strokeDash=[4, 3], size=2)
+        .encode(x="day:T", tooltip=[alt.Tooltip("day:T", title="Deadline", format="%d %b %Y")])
     )
-    return alt.LayerChart(layer=[line, rule, text], title=title)
+    # The rule is named in the subtitle, not by a label that would sit across the line.
+    subtitle = f"Dashed red line: the deadline, {deadline.day} {deadline:%B %Y}"
+    return alt.LayerChart(layer=[line, rule], title=alt.Title(title, subtitle=subtitle))
 
 
 def channel_mix(frame: pd.DataFrame, *, title: str) -> AnyChart:
@@ -286,12 +322,15 @@ def actions_by_case(frame: pd.DataFrame, *, title: str, limit: int = 10) -> AnyC
 
     `frame`: case, title, actions, most actions first (from `queries.actions_by_case`).
     """
-    shown = frame[frame["actions"] > 0].head(limit)
+    shown = frame[frame["actions"] > 0].sort_values("actions", ascending=False, kind="stable")
+    shown = shown.head(limit)
     base = alt.Chart(shown).encode(
         y=alt.Y(
             "case:N",
             title=None,
-            sort=None,  # keep the frame's order: most actions first
+            # Most actions at the top. An explicit order: "keep the data's order" is lost
+            # when the bars and their labels are layered.
+            sort=list(shown["case"]),
             axis=alt.Axis(labelLimit=260, labelOverlap=False),
             scale=alt.Scale(paddingInner=0.25),
         ),

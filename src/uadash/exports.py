@@ -33,3 +33,17 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """`frame` as formula-safe CSV, UTF-8 with BOM, no index."""
     return formula_safe(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+# Columns that only join tables inside uadash: their numbers mean nothing to a reader.
+INTERNAL_COLUMNS = ("case_id", "target_key", "channel_order", "period_end")
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind a chart as a reader wants them in a spreadsheet: no internal ids,
+    shares and other fractions rounded to 3 decimals (0.452, not 0.45234871093750004)."""
+    shown = frame.drop(columns=[c for c in INTERNAL_COLUMNS if c in frame.columns])
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].round(3)
+    return shown

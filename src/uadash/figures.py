@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from uadash import queries
 from uadash.periods import Comparison
 from uadash.queries import CHANNELS, CaseFilter, Period
+from uadash.wording import signed
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,11 @@ class Change:
         return 100.0 * (self.current - self.previous) / self.previous
 
     def describe(self) -> str | None:
-        """`+1,234 (+12%)`, `-56 (-3%)`, `+40` (nothing before), `0`; None: no comparison."""
+        """`+1,234 (+12%)`, `-56 (-3%)`, `+40` (nothing before), `no change`; None: no
+        comparison (`wording.signed`)."""
         if self.difference is None:
             return None
-        text = f"{self.difference:+,}" if self.difference else "0"
-        if self.percent is not None and self.difference:
-            text += f" ({self.percent:+.0f}%)"
-        return text
+        return signed(self.difference, self.percent)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ month, so that 1–24 November is set against 1–24 October and not against all
 The last day of a month stands for the last day of the other month, and a day the other
 month lacks becomes its last day: 31 March and 30 March are both compared up to 28
 February, and 28 February up to 31 January. A whole calendar period is therefore always
-compared with the whole previous one. Chosen dates that cover whole months are compared
+compared with the whole previous one. The last 7, 30 or 90 days are compared with as many
+days just before them. Chosen dates that cover whole months are compared
 with as many whole months before them; other chosen dates with the same number of days
 just before them. A campaign's lifetime has nothing before it to compare with.
 """
@@ -32,6 +33,9 @@ class Span(enum.StrEnum):
     last_month = "last-month"
     last_quarter = "last-quarter"
     last_year = "last-year"
+    last_7_days = "last-7-days"
+    last_30_days = "last-30-days"
+    last_90_days = "last-90-days"
     lifetime = "lifetime"
     dates = "dates"
 
@@ -43,6 +47,9 @@ SPAN_LABELS: dict[Span, str] = {
     Span.last_month: "Last month",
     Span.last_quarter: "Last quarter",
     Span.last_year: "Last year",
+    Span.last_7_days: "Last 7 days",
+    Span.last_30_days: "Last 30 days",
+    Span.last_90_days: "Last 90 days",
     Span.lifetime: "Campaign lifetime",
     Span.dates: "Dates…",
 }
@@ -56,6 +63,9 @@ _STEP_MONTHS = {
     Span.this_year: 12,
     Span.last_year: 12,
 }
+# The rolling spans: this many days up to today, compared with as many days just before.
+_ROLLING_DAYS = {Span.last_7_days: 7, Span.last_30_days: 30, Span.last_90_days: 90}
+DEFAULT_SPAN = Span.this_quarter
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,9 @@ def compare(
         if lifetime is None:
             raise ValueError("a campaign's lifetime needs its period")
         return Comparison(span, lifetime, None)
+    if span in _ROLLING_DAYS:
+        period = Period(today - timedelta(days=_ROLLING_DAYS[span] - 1), today)
+        return Comparison(span, period, period.previous())
     period = _calendar_period(span, today)
     months = _STEP_MONTHS[span]
     previous = Period(shift_months(period.start, -months), shift_months(period.end, -months))
@@ -145,6 +158,14 @@ def previous_for_dates(period: Period) -> Period:
         months -= period.start.month - 1
         return Period(shift_months(period.start, -months), shift_months(period.end, -months))
     return period.previous()
+
+
+def parse_span(text: str | None) -> Span | None:
+    """`this-year` -> Span.this_year; None for anything else."""
+    try:
+        return Span(text or "")
+    except ValueError:
+        return None
 
 
 def bucket_for(period: Period) -> Bucket:

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from uadash.store.models import ActionDaily, Case, IntakeSource, ReportBatch, Target
 from uadash.vocab import CaseStatus, Channel, TargetRole
+from uadash.wording import DUE_SOON_DAYS, attention_word, suggested_only
 
-DUE_SOON_DAYS = 7
 NO_TARGET = "No target given"
 CHANNELS: list[str] = [channel.value for channel in Channel]
 
@@ -230,6 +230,7 @@ CASE_COLUMNS = [
     "deadline_note",
     "days_left",
     "overdue",
+    "attention",
     "due_soon",
     "issued",
     "tags",
@@ -238,13 +239,17 @@ CASE_COLUMNS = [
     "total_actions",
     "actions_last_7_days",
     "superseded_by",
+    "actions_in_period",
 ]
 
 
-def list_cases(engine: Engine, filters: CaseFilter, *, today: date) -> pd.DataFrame:
-    """Every case the filter keeps with its deadline, days left and totals, most urgent first
-    (see `urgency` for what overdue and due soon mean). `superseded_by` names the update that
-    replaced a case, or is None.
+def list_cases(
+    engine: Engine, filters: CaseFilter, *, today: date, period: Period | None = None
+) -> pd.DataFrame:
+    """Every case the filter keeps with its deadline, days left and totals (all time, the
+    last 7 days, and in `period` when given), most urgent first (see `urgency` for what
+    overdue and due soon mean). `superseded_by` names the update that replaced a case, or
+    is None.
 
     With `filters.whole_ua`, one row per UA: its superseded updates are left out, and the
     totals are those of the whole UA, every update counted (summed in SQL by UA number)."""
@@ -253,6 +258,7 @@ def list_cases(engine: Engine, filters: CaseFilter, *, today: date) -> pd.DataFr
     if ids is not None:
         cases = cases.where(Case.id.in_(ids))
     week_start = today - timedelta(days=DUE_SOON_DAYS - 1)
+    today_only = Period(today, today)
     # Per case, or per UA: the same sums grouped by the UA number of the report's case.
     key: Any = Case.ua_number if filters.whole_ua else ActionDaily.case_id
     totals = (
@@ -262,6 +268,11 @@ def list_cases(engine: Engine, filters: CaseFilter, *, today: date) -> pd.DataFr
             func.sum(ActionDaily.actions)
             .filter(ActionDaily.day.between(week_start, today))
             .label("last_7"),
+            func.sum(ActionDaily.actions)
+            .filter(
+                ActionDaily.day.between((period or today_only).start, (period or today_only).end)
+            )
+            .label("in_period"),
         )
         .join(Case, Case.id == ActionDaily.case_id)
         .group_by(key)
@@ -270,15 +281,17 @@ def list_cases(engine: Engine, filters: CaseFilter, *, today: date) -> pd.DataFr
     replaced = superseded_by(engine)
     with Session(engine) as session:
         rows = session.scalars(cases).all()
-        sums: dict[Any, tuple[Any, Any]] = {
-            row.key: (row.total, row.last_7) for row in session.execute(totals)
+        sums: dict[Any, tuple[Any, Any, Any]] = {
+            row.key: (row.total, row.last_7, row.in_period if period else None)
+            for row in session.execute(totals)
         }
     if filters.whole_ua:
         rows = [case for case in rows if case.id not in replaced]
+    empty = (0, 0, 0 if period else None)
     records = [
         _case_record(
             case,
-            sums.get(case.ua_number if filters.whole_ua else case.id, (0, 0)),
+            sums.get(case.ua_number if filters.whole_ua else case.id, empty),
             today,
             superseded=replaced.get(case.id),
         )
@@ -301,25 +314,42 @@ class Urgency:
     """What a case's deadline means today: derived, never stored."""
 
     days_left: int | None  # negative once the deadline has passed; None: no end date
-    overdue: bool  # active, and the deadline has passed
+    overdue: bool  # active, and the deadline has passed (a firm one, see `suggested`)
     due_soon: bool  # active, and due today or within the next DUE_SOON_DAYS - 1 days
 
+    suggested: bool  # the deadline is only a suggested date: the action "has no end date"
+    word: str  # `wording.attention_word`: "Deadline passed", "Past the suggested date" …
 
-def urgency(status: CaseStatus, deadline: date | None, *, today: date) -> Urgency:
-    """Only active cases are overdue or due soon: a closed case's old deadline needs nobody."""
+
+def urgency(
+    status: CaseStatus,
+    deadline: date | None,
+    *,
+    today: date,
+    deadline_note: str | None = None,
+    outcome: str | None = None,
+) -> Urgency:
+    """Only active cases are overdue or due soon: a closed case's old deadline needs nobody,
+    and a case whose action "has no end date" is past its suggested date, not overdue."""
     days_left = (deadline - today).days if deadline else None
     watched = status == CaseStatus.active and days_left is not None
+    suggested = suggested_only(deadline_note)
     return Urgency(
         days_left=days_left,
-        overdue=watched and days_left is not None and days_left < 0,
+        overdue=watched and not suggested and days_left is not None and days_left < 0,
         due_soon=watched and days_left is not None and 0 <= days_left < DUE_SOON_DAYS,
+        suggested=suggested,
+        word=attention_word(status, outcome, days_left=days_left, suggested=suggested),
     )
 
 
 def _case_record(
-    case: Case, sums: tuple[Any, Any], today: date, *, superseded: str | None = None
+    case: Case, sums: tuple[Any, Any, Any], today: date, *, superseded: str | None = None
 ) -> dict[str, Any]:
-    state = urgency(case.status, case.deadline, today=today)
+    outcome = case.outcome.value if case.outcome else None
+    state = urgency(
+        case.status, case.deadline, today=today, deadline_note=case.deadline_note, outcome=outcome
+    )
     return {
         "case_id": case.id,
         "ref": case_ref(case.ua_number, case.update_number),
@@ -329,12 +359,13 @@ def _case_record(
         "title": case.title,
         "country": case.country,
         "status": case.status.value,
-        "outcome": case.outcome.value if case.outcome else None,
+        "outcome": outcome,
         "deadline": case.deadline,
         "deadline_note": case.deadline_note,
         "days_left": state.days_left,
         "overdue": state.overdue,
         "due_soon": state.due_soon,
+        "attention": state.word,
         "issued": case.issued,
         "tags": list(case.tags or []),
         "people": ", ".join(str(p.get("name", "")) for p in case.people_at_risk or []),
@@ -342,6 +373,7 @@ def _case_record(
         "total_actions": int(sums[0] or 0),
         "actions_last_7_days": int(sums[1] or 0),
         "superseded_by": superseded,
+        "actions_in_period": None if sums[2] is None else int(sums[2] or 0),
     }
 
 
@@ -451,15 +483,18 @@ class Headline:
 
 def headline(engine: Engine, filters: CaseFilter, *, period: Period, today: date) -> Headline:
     ids = matching_case_ids(engine, filters)
-    query = select(Case.status, Case.deadline).where(_in_ids(Case.id, ids))
+    query = select(Case.status, Case.deadline, Case.deadline_note).where(_in_ids(Case.id, ids))
     with engine.connect() as connection:
         cases = connection.execute(query).all()
-    states = [urgency(status, deadline, today=today) for status, deadline in cases]
+    states = [
+        urgency(status, deadline, today=today, deadline_note=note)
+        for status, deadline, note in cases
+    ]
     return Headline(
         period=period,
         actions=total_actions(engine, ids, period),
         previous_actions=total_actions(engine, ids, period.previous()),
-        active_cases=sum(1 for status, _ in cases if status == CaseStatus.active),
+        active_cases=sum(1 for status, _, _ in cases if status == CaseStatus.active),
         due_soon=sum(state.due_soon for state in states),
         overdue=sum(state.overdue for state in states),
     )
@@ -639,6 +674,13 @@ def case_period(engine: Engine, case: Case, *, today: date) -> Period:
 
 def first_action_day(engine: Engine, case_id: int) -> date | None:
     query = select(func.min(ActionDaily.day)).where(ActionDaily.case_id == case_id)
+    with engine.connect() as connection:
+        value = connection.execute(query).scalar_one_or_none()
+    return pd.Timestamp(value).date() if value is not None else None
+
+
+def last_action_day(engine: Engine, case_id: int) -> date | None:
+    query = select(func.max(ActionDaily.day)).where(ActionDaily.case_id == case_id)
     with engine.connect() as connection:
         value = connection.execute(query).scalar_one_or_none()
     return pd.Timestamp(value).date() if value is not None else None

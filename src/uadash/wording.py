@@ -6,6 +6,13 @@ from datetime import date, datetime, tzinfo
 
 from uadash.vocab import OUTCOME_LABELS, STATUS_LABELS, CaseStatus, Outcome
 
+DUE_SOON_DAYS = 7  # "due soon": today or within the next 6 days
+
+
+def iso_date(day: date | None) -> str:
+    """`2025-03-18` for tables and files; `—` for none."""
+    return day.isoformat() if day else "—"
+
 
 def long_date(day: date) -> str:
     """`18 March 2025`."""
@@ -23,9 +30,35 @@ def short_date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def number(value: int) -> str:
-    """`12,345`."""
-    return f"{value:,}"
+def number(value: int | float | None) -> str:
+    """`12,345`; `—` for a missing value (never "None" or "nan")."""
+    if _missing(value):
+        return "—"
+    return f"{round(value or 0):,}"
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN is not equal to itself
+    except TypeError:  # pd.NA refuses to be a bool
+        return True
+
+
+def signed(value: int | None, percent: float | None = None) -> str:
+    """A change as people read it: `+1,234 (+12%)`, `-56 (-3%)`, `no change`; `—` for none.
+
+    A change of zero is words, not a green "+0". (The minus stays a hyphen-minus: that is
+    what Streamlit's metric reads to colour a fall red.)"""
+    if value is None or _missing(value):
+        return "—"
+    if value == 0:
+        return "no change"
+    text = f"{value:+,}"
+    if percent is not None:
+        text += f" ({percent:+.0f}%)"
+    return text
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -44,6 +77,40 @@ def deadline_phrase(deadline: date | None, *, today: date) -> str:
     if days > 0:
         return f"due in {plural(days, 'day')}"
     return f"{plural(-days, 'day')} overdue"
+
+
+SUGGESTED_DATE = "Past the suggested date"
+
+
+def suggested_only(deadline_note: str | None) -> bool:
+    """Whether the case's deadline is only a suggested date: the UA says the action "has no
+    end date" (UA 44.22 says both that and "take action … until 18 March 2025")."""
+    return "no end date" in (deadline_note or "").lower()
+
+
+def attention_word(
+    status: str | CaseStatus,
+    outcome: str | Outcome | None = None,
+    *,
+    days_left: int | None,
+    suggested: bool = False,
+) -> str:
+    """The one phrase that says what a case needs, the same on every page and in the CLI:
+    `Deadline passed`, `Past the suggested date` (still open: the action has no end date),
+    `Due soon`, `Active`, `Paused`, `Draft`, `Closed — released`."""
+    status = CaseStatus(status)
+    if status == CaseStatus.active and days_left is not None and days_left < 0:
+        return SUGGESTED_DATE if suggested else "Deadline passed"
+    if status == CaseStatus.active and days_left is not None and days_left < DUE_SOON_DAYS:
+        return "Due soon"
+    return status_label(status, outcome if status == CaseStatus.closed else None)
+
+
+def days_left_text(days_left: int | None) -> str:
+    """`12`, `0`, `-3`, `-1,024` for a table cell; `—` without a deadline."""
+    if days_left is None or _missing(days_left):
+        return "—"
+    return f"{days_left:,}"
 
 
 def status_label(status: str | CaseStatus, outcome: str | Outcome | None = None) -> str:

@@ -64,7 +64,7 @@ def test_an_editor_sees_every_problem_of_a_bad_file_then_imports_the_fixed_one(
         wait_for_script(page)
         screenshot(page, "import-signed-in")
         page.wait_for_selector('[data-testid="stSidebar"] >> text=Sign out')
-        nav = page.locator('[data-testid="stSidebarNav"]')
+        nav = page.locator(".st-key-pages")
         nav.get_by_text("Import reports", exact=True).click()
         page.wait_for_url("**/import**")
         wait_for_script(page)

@@ -28,12 +28,14 @@ def test_seed_case_opens_from_its_url(demo_database: Engine) -> None:
     assert app.selectbox(key="case-picker").value == SEED
     header = " ".join(m.value for m in app.markdown)
     assert "Sophia Huang Xueqin" in header and "Wang Jianbing" in header
-    assert "Deadline 18 March 2025" in header and "Deadline passed" in header
+    # The action "has no end date": its date is a suggestion, and the case is still open.
+    assert "Deadline 18 March 2025" in header and "Past the suggested date" in header
+    assert "Deadline passed" not in header
     assert any(c.value == "This action has no end date." for c in app.caption)
 
 
 def test_case_numbers_equal_the_query_layer(demo_database: Engine) -> None:
-    app = open_app("pages/case.py", case=SEED)
+    app = open_app("pages/case.py", case=SEED, period="lifetime")
     case = queries.find_case(demo_database, SEED)
     assert case is not None
     total = queries.total_actions(demo_database, [case.id])
@@ -52,10 +54,11 @@ def test_case_numbers_equal_the_query_layer(demo_database: Engine) -> None:
 
 def test_period_changes_the_period_total(demo_database: Engine) -> None:
     app = open_app("pages/case.py", case=SEED)
-    app.selectbox(key="case-preset").set_value("Last 7 days").run()
+    app.selectbox(key="url-period").set_value("last-7-days").run()
     assert not app.exception
-    label = next(m.label for m in app.metric if m.label.startswith("From"))
-    assert label == "From 18 November 2026 to 24 November 2026"
+    assert app.query_params["period"] == "last-7-days"
+    label = "Actions reported · Last 7 days"
+    assert next(m.help for m in app.metric if m.label == label) == "18–24 November 2026"
     assert metric(app, label) == "0"  # the seed's reports all lie in 2025
     assert "No actions were reported for this case in this period." in [
         m.value for m in app.markdown

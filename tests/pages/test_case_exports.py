@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from tests.pages.conftest import Export, open_app
 from uadash import chart_files, queries
-from uadash.exports import csv_bytes
+from uadash.exports import csv_bytes, readable
 
 SEED = "44.22-2"
 
@@ -18,7 +18,7 @@ SEED = "44.22-2"
 def test_every_case_chart_downloads_as_png_svg_and_csv(
     demo_database: Engine, exports: list[Export]
 ) -> None:
-    app = open_app("pages/case.py", case=SEED)
+    app = open_app("pages/case.py", case=SEED, period="lifetime")
     assert not app.exception
     case = queries.find_case(demo_database, SEED)
     assert case is not None
@@ -44,9 +44,15 @@ def test_every_case_chart_downloads_as_png_svg_and_csv(
     assert csv_of("actions-per-week-by-channel")["actions"].sum() == everything
     assert csv_of("actions-per-week-by-target")["actions"].sum() == everything
     assert csv_of("running-total")["cumulative"].iloc[-1] == everything
+    # What a reader downloads: no internal ids, shares rounded.
+    by_target_file = readable(next(e.data for e in exports if "-actions-by-target-" in e.name))
+    assert "target_key" not in by_target_file.columns
+    mix = readable(next(e.data for e in exports if "-channel-mix-" in e.name))
+    assert all(len(repr(share).split(".")[-1]) <= 3 for share in mix["share"])
 
     for export in exports:  # each renders offline, with the title it has on the page
         spec = export.chart.to_dict()
         title = spec.get("title") or spec["layer"][0]["title"]  # a layer may hold it
+        title = title["text"] if isinstance(title, dict) else title  # one with a subtitle
         assert title in chart_files.svg(export.chart).decode()
         assert chart_files.png(export.chart).startswith(b"\x89PNG\r\n\x1a\n")

@@ -5,15 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from tests.pages.conftest import open_app
-from uadash import queries
 
 SEED = "44.22-2"
-
-
-def target_ids(engine: Engine) -> dict[str, int]:
-    case = queries.find_case(engine, SEED)
-    assert case is not None
-    return {target.name: target.id for target in case.targets}
 
 
 def test_letters_page_on_an_empty_database(app_database: Engine) -> None:
@@ -31,7 +24,8 @@ def test_seed_letter_for_each_primary_target(demo_database: Engine) -> None:
     assert "No. 200, Qiyi Road," in first
     assert "CC: Ambassador Xie Fang, Chinese Embassy in the United States" in first
 
-    app.radio[0].set_value(target_ids(demo_database)["Zhang Jian"]).run()
+    app.radio[0].set_value("Zhang Jian").run()
+    assert app.query_params["target"] == "Zhang Jian"  # a shared link opens this letter
     second = app.text[0].value
     assert "Dear Chief Procurator Zhang Jian," in second
     assert "No. 66, Huangpu Dadao Xi," in second
@@ -49,7 +43,7 @@ def test_writer_name_fills_the_placeholder(demo_database: Engine) -> None:
 
 def test_drafts_and_warnings_for_the_embassy(demo_database: Engine) -> None:
     app = open_app("pages/letters.py", case=SEED)
-    app.radio[0].set_value(target_ids(demo_database)["Xie Fang"]).run()
+    app.radio[0].set_value("Xie Fang").run()
     assert not app.exception
     warnings = " ".join(w.value for w in app.warning)
     assert "email" in warnings.lower()  # the sample obfuscates the embassy's address
@@ -57,3 +51,16 @@ def test_drafts_and_warnings_for_the_embassy(demo_database: Engine) -> None:
     codes = [c.value for c in app.code]
     assert any("Dear Ambassador Xie Fang," in c for c in codes)  # the email body
     assert any(m.value.startswith("**To:** —") for m in app.markdown)
+
+
+def test_a_shared_link_opens_the_same_target(demo_database: Engine) -> None:
+    app = open_app("pages/letters.py", case=SEED, target="Xie Fang")
+    assert not app.exception
+    assert app.radio[0].value == "Xie Fang"
+    assert "Dear Ambassador Xie Fang," in app.text[0].value
+
+
+def test_every_letter_prints_from_one_name(demo_database: Engine) -> None:
+    app = open_app("pages/letters.py", case=SEED)
+    labels = [button.label for button in app.get("download_button")]
+    assert labels[:2] == ["PDF", "Word"]

@@ -5,7 +5,6 @@ refused with a message and write nothing; viewers cannot get at it."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
@@ -133,12 +132,14 @@ def test_a_text_with_no_ua_number_is_drafted_but_not_saved_until_one_is_given(
     assert count_cases(app_database) == 0
 
 
-def test_the_page_is_not_in_a_viewers_navigation_and_refuses_its_script(
+def test_a_viewer_at_the_page_is_asked_to_sign_in_and_its_script_refuses(
     app_database: Engine,
 ) -> None:
     app = as_actor(VIEWER)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page(PAGE)
+    app.switch_page(PAGE).run()  # unlisted, but a link to it gets no "Page not found"
+    assert "needs an editor's sign-in" in app.error[0].value
+    assert app.text_input(key="sign-in-page-email")
     alone = AppTest.from_file(str(ROOT / PAGE), default_timeout=30).run()
     assert "needs an editor's sign-in" in alone.error[0].value
-    assert not alone.text_area and not alone.button
+    assert not alone.text_area
+    assert [b.label for b in alone.button] == ["Sign in"]

@@ -89,8 +89,11 @@ def test_the_url_chooses_case_and_dates(demo_database: Engine, exports: list[Exp
     app = open_present(case=SEED, period="dates", **{"from": "2025-01-01", "to": "2025-03-31"})
     case = queries.find_case(demo_database, SEED)
     assert case is not None
-    assert app.title[0].value == "Urgent Actions · 1 January – 31 March 2025"
-    assert app.multiselect(key="present-case").value == [SEED]
+    # One case: the header names it, its title and (below) the people at risk.
+    assert app.title[0].value == "UA 44.22 (update 2) · Two activists faced unjust conviction"
+    assert "People at risk: Sophia Huang Xueqin, Wang Jianbing" in app.markdown[0].value
+    assert "1 January – 31 March 2025" in app.markdown[0].value
+    assert app.multiselect(key="url-case").value == [SEED]
     now = queries.total_actions(demo_database, [case.id], Q1_2025)
     before = queries.total_actions(
         demo_database, [case.id], Period(date(2024, 10, 1), date(2024, 12, 31))
@@ -141,7 +144,7 @@ def test_every_chart_downloads_with_the_query_layers_numbers(
 
 def test_country_and_tag_filters_apply_to_every_number(demo_database: Engine) -> None:
     app = open_present(period="last-year")
-    app.multiselect(key="present-country").set_value(["China"]).run()
+    app.multiselect(key="url-country").set_value(["China"]).run()
     assert not app.exception
     assert app.query_params["country"] == ["China"] or app.query_params["country"] == "China"
     chosen = compare(Span.last_year, today=TODAY)
@@ -150,8 +153,8 @@ def test_country_and_tag_filters_apply_to_every_number(demo_database: Engine) ->
         queries.total_actions(demo_database, ids, chosen.period)
     )
     tag = queries.filter_options(demo_database).tags[0]
-    app.multiselect(key="present-country").set_value([]).run()
-    app.multiselect(key="present-tag").set_value([tag]).run()
+    app.multiselect(key="url-country").set_value([]).run()
+    app.multiselect(key="url-tag").set_value([tag]).run()
     ids = queries.matching_case_ids(demo_database, CaseFilter(tags=(tag,)))
     assert metric(app, "Actions reported").value == number(
         queries.total_actions(demo_database, ids, chosen.period)
@@ -174,7 +177,8 @@ def test_target_share_and_statements(demo_database: Engine) -> None:
     case = queries.find_case(demo_database, SEED)
     assert case is not None
     rui = case.targets[0]
-    app.selectbox(key=f"present-target-{case.id}").set_value(rui.id).run()
+    app.selectbox(key="url-target").set_value(rui.name).run()
+    assert app.query_params["target"] == rui.name
     last_year = compare(Span.last_year, today=TODAY).period
     to_rui = queries.total_actions(demo_database, [case.id], last_year, target_id=rui.id)
     sentence = app.code[0].value
@@ -230,7 +234,7 @@ def test_no_input_changes_data_for_any_role(demo_database: Engine, role: Role) -
     actor = Actor(identity=f"{role.value}@example.org", role=role)
     shell = shell_widgets(actor)
     app = open_present(actor, case=SEED, period="last-year")
-    assert app.title[0].value == "Urgent Actions · Last year"  # every role may present
+    assert app.title[0].value.startswith("UA 44.22 (update 2)")  # every role may present
     case = queries.find_case(demo_database, SEED)
     assert case is not None
 
@@ -238,7 +242,7 @@ def test_no_input_changes_data_for_any_role(demo_database: Engine, role: Role) -
         # The page's own controls: the filters in the sidebar and everything in the main area.
         own = [node for node in walk(app.sidebar) if isinstance(node, Widget)]
         own = [node for node in own if node.key not in shell]
-        assert all(str(node.key).startswith("present-") for node in own)
+        assert all(str(node.key).startswith(("url-", "present-")) for node in own)
         main = list(walk(app.main))
         own += [node for node in main if isinstance(node, Widget)]
         kinds = {node.type for node in own}
@@ -250,15 +254,16 @@ def test_no_input_changes_data_for_any_role(demo_database: Engine, role: Role) -
     check()
     # Touch every control the page has; nothing may be written.
     for target in [*case.targets, None]:
-        app.selectbox(key=f"present-target-{case.id}").set_value(target.id if target else None)
+        app.selectbox(key="url-target").set_value(target.name if target else "")
         app.run()
         check()
     for span in Span:
-        app.selectbox(key="present-period").set_value(span).run()
+        app.selectbox(key="url-period").set_value(span).run()
         assert not app.exception
         check()
-    app.date_input(key="present-dates").set_value((date(2025, 2, 1), date(2025, 2, 28))).run()
-    app.multiselect(key="present-case").set_value([]).run()
+    app.date_input(key="url-from").set_value(date(2025, 2, 1)).run()
+    app.date_input(key="url-to").set_value(date(2025, 2, 28)).run()
+    app.multiselect(key="url-case").set_value([]).run()
     check()
     assert fingerprint(demo_database) == before
     assert app.session_state[ACTOR_KEY] == actor  # still signed in: the page did not act
@@ -266,8 +271,11 @@ def test_no_input_changes_data_for_any_role(demo_database: Engine, role: Role) -
 
 def test_period_and_dates_are_written_back_to_the_url(demo_database: Engine) -> None:
     app = open_present(present="1")
-    app.selectbox(key="present-period").set_value(Span.dates).run()
-    app.date_input(key="present-dates").set_value((date(2025, 1, 1), date(2025, 3, 31))).run()
+    app.selectbox(key="url-period").set_value(Span.dates).run()
+    # Each day applies as soon as it is set: no range to complete, no click elsewhere.
+    app.date_input(key="url-from").set_value(date(2025, 1, 1)).run()
+    assert _one(app.query_params["from"]) == "2025-01-01"
+    app.date_input(key="url-to").set_value(date(2025, 3, 31)).run()
     assert not app.exception
     params = app.query_params
     assert _one(params["present"]) == "1"  # presenting stays on

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from uadash import config, queries, summary
+from uadash import config, figures, queries, summary
 from uadash.access import SYSTEM
 from uadash.cases.edits import case_history
 from uadash.cases.files import case_files, export_case, load_case_files
@@ -25,9 +25,10 @@ from uadash.cli.common import (
     progress_printer,
 )
 from uadash.cli.reports import ensure_reporter_key
+from uadash.periods import Span, compare
 from uadash.reports.demo import NoDemoCases, generate_demo_reports
 from uadash.users import ensure_first_admin
-from uadash.wording import deadline_phrase, number, status_label
+from uadash.wording import SUGGESTED_DATE, day_range, deadline_phrase, number, plural
 
 DEFAULT_DEMO_REPORTS = 200_000
 
@@ -93,6 +94,12 @@ def add_commands(commands: Any) -> None:
     sentence.add_argument(
         "--to", dest="end", type=day, metavar="DATE", help="last day counted (default: today)"
     )
+    sentence.add_argument(
+        "--period",
+        choices=[span.value for span in Span if span != Span.dates],
+        help="a period as the pages name it (this-year, last-90-days, lifetime …), with its "
+        "change against the previous period; instead of --from/--to",
+    )
     sentence.add_argument("--target", metavar="NAME", help="also say how many went to NAME")
     sentence.set_defaults(run=_summary)
 
@@ -155,6 +162,7 @@ def _demo_actions(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _generate(engine: Engine, *, reports: int, seed: int) -> None:
+    earlier = queries.reports_by_source(engine).get("demo", 0)
     started = time.perf_counter()
     try:
         result = generate_demo_reports(
@@ -163,9 +171,10 @@ def _generate(engine: Engine, *, reports: int, seed: int) -> None:
     except NoDemoCases as error:
         raise CommandError(str(error)) from None
     seconds = time.perf_counter() - started
+    replaced = f"; the {number(earlier)} earlier demo reports were replaced" if earlier else ""
     print(
         f"\rDemo data: {number(result.reports)} reports ({number(result.actions)} actions) "
-        f"across {result.cases} cases in {seconds:.1f} s; earlier demo reports were replaced."
+        f"across {result.cases} cases in {seconds:.1f} s{replaced}."
     )
 
 
@@ -175,15 +184,15 @@ def _cases(engine: Engine, _args: argparse.Namespace) -> int:
     if frame.empty:
         print("No cases. Load some with `uadash load-cases data/cases`.")
         return 0
-    outcomes = [None if pd.isna(outcome) else outcome for outcome in frame["outcome"]]
-    statuses = zip(frame["status"], outcomes, strict=True)
     table = pd.DataFrame(
         {
             "case": frame["label"],
-            "status": [status_label(status, outcome) for status, outcome in statuses],
+            "status": frame["attention"],  # the same words as the pages'
             "deadline": [
-                _deadline_cell(deadline, today, active=status == "active")
-                for deadline, status in zip(frame["deadline"], frame["status"], strict=True)
+                _deadline_cell(deadline, today, active=status == "active", suggested=word)
+                for deadline, status, word in zip(
+                    frame["deadline"], frame["status"], frame["attention"], strict=True
+                )
             ],
             "actions": frame["total_actions"].map(number),
             "last 7 days": frame["actions_last_7_days"].map(number),
@@ -199,24 +208,41 @@ def _summary(engine: Engine, args: argparse.Namespace) -> int:
     if case is None:
         raise CommandError(f"there is no case {args.case!r} (`uadash cases` lists them)")
     today = config.today()
-    start = args.start or queries.case_period(engine, case, today=today).start
-    end = args.end or today
-    if end < start:
-        raise CommandError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+    lifetime = queries.case_period(engine, case, today=today)
+    if args.period and (args.start or args.end):
+        raise CommandError("--period and --from/--to choose the same thing: give one")
     try:
         target = summary.find_target(case, args.target) if args.target else None
     except summary.TargetNotFound as error:
         raise CommandError(str(error)) from None
-    period = queries.Period(start, end)
+    if args.period:
+        comparison = compare(Span(args.period), today=today, lifetime=lifetime)
+        period = comparison.period
+    else:
+        start = args.start or lifetime.start
+        end = args.end or today
+        if end < start:
+            raise CommandError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+        period = queries.Period(start, end)
+        comparison = compare(Span.dates, today=today, dates=period)
     print(summary.case_sentence(engine, case, period=period, target=target))
+    if comparison.previous is not None:
+        # The same figure and change the pages show for this choice.
+        only = queries.CaseFilter(case_ids=(case.id,))
+        total = figures.figures(engine, only, comparison).total
+        before = comparison.previous
+        print(f"Change against {day_range(before.start, before.end)}: {total.describe()}.")
     return 0
 
 
-def _deadline_cell(deadline: date | None, today: date, *, active: bool) -> str:
+def _deadline_cell(deadline: date | None, today: date, *, active: bool, suggested: str) -> str:
     if deadline is None or pd.isna(deadline):
         return "no end date"
     if not active:  # "35 days overdue" means nothing for a closed or paused case
         return deadline.isoformat()
+    if suggested == SUGGESTED_DATE:  # the action has no end date: this was a suggestion
+        days = (today - deadline).days
+        return f"{deadline.isoformat()} (suggested; {plural(days, 'day')} ago)"
     return f"{deadline.isoformat()} ({deadline_phrase(deadline, today=today)})"
 
 

@@ -5,23 +5,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from uadash.wording import deadline_phrase, status_label
+from uadash.wording import (
+    SUGGESTED_DATE,
+    attention_word,
+    deadline_phrase,
+    status_label,
+    suggested_only,
+)
 
 BadgeColour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray"]
 
 
-def attention(status: str, days_left: int | None) -> tuple[str, BadgeColour]:
-    """The one word that says what a case needs, and its colour."""
-    if status == "active" and days_left is not None and days_left < 0:
-        return "Deadline passed", "red"
-    if status == "active" and days_left is not None and days_left < 7:
-        return "Due soon", "orange"
-    return {
-        "active": ("Active", "green"),
-        "paused": ("Paused", "yellow"),
-        "draft": ("Draft", "gray"),
-        "closed": ("Closed", "blue"),
-    }.get(status, (status, "gray"))  # type: ignore[return-value]
+def attention(
+    status: str, days_left: int | None, *, suggested: bool = False
+) -> tuple[str, BadgeColour]:
+    """The one word that says what a case needs (`wording.attention_word`), and its colour."""
+    word = attention_word(status, days_left=days_left, suggested=suggested)
+    return word, next((c for w, c in _WORD_COLOURS.items() if word.startswith(w)), "gray")
 
 
 # Background and text colours for a status cell: light tints that keep the text readable.
@@ -36,13 +36,8 @@ CELL_STYLES: dict[str, str] = {
 
 
 def status_cell(row: Any) -> str:
-    """A status for a table cell: `Deadline passed`, `Closed — released`."""
-    days_left = None if row["days_left"] is None or _isna(row["days_left"]) else row["days_left"]
-    word, _ = attention(str(row["status"]), days_left)
-    outcome = row.get("outcome")
-    if row["status"] == "closed" and outcome and not _isna(outcome):
-        word = status_label("closed", outcome)
-    return str(word)
+    """A status for a table cell (the `attention` column of `queries.list_cases`)."""
+    return str(row["attention"])
 
 
 def status_cell_style(text: str) -> str:
@@ -53,6 +48,7 @@ def status_cell_style(text: str) -> str:
 
 _WORD_COLOURS: dict[str, BadgeColour] = {
     "Deadline passed": "red",
+    SUGGESTED_DATE: "yellow",
     "Due soon": "orange",
     "Active": "green",
     "Paused": "yellow",
@@ -61,21 +57,24 @@ _WORD_COLOURS: dict[str, BadgeColour] = {
 }
 
 
-def _isna(value: Any) -> bool:
-    try:
-        return bool(value != value)  # NaN and pd.NA are not equal to themselves
-    except TypeError:
-        return True
-
-
-def status_badges(status: str, outcome: str | None, deadline: date | None, *, today: date) -> str:
+def status_badges(
+    status: str,
+    outcome: str | None,
+    deadline: date | None,
+    *,
+    today: date,
+    deadline_note: str | None = None,
+) -> str:
     """The status and deadline of one case as inline Markdown badges, side by side."""
     days_left = (deadline - today).days if deadline else None
-    word, colour = attention(status, days_left)
-    badges = [_badge(status_label(status, outcome), "blue" if status == "closed" else colour)]
-    if word in ("Deadline passed", "Due soon"):
+    suggested = suggested_only(deadline_note)
+    word, colour = attention(status, days_left, suggested=suggested)
+    own = "blue" if status == "closed" else attention(status, None)[1]
+    badges = [_badge(status_label(status, outcome), own)]
+    if word in ("Deadline passed", "Due soon", SUGGESTED_DATE):
         badges.append(_badge(word, colour))
-    badges.append(_badge(deadline_phrase(deadline, today=today).capitalize(), "gray"))
+    if not (suggested and days_left is not None and days_left < 0):
+        badges.append(_badge(deadline_phrase(deadline, today=today).capitalize(), "gray"))
     return " ".join(badges)
 
 

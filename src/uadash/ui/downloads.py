@@ -9,7 +9,7 @@ import streamlit as st
 
 from uadash import chart_files
 from uadash.charts import AnyChart
-from uadash.exports import csv_bytes
+from uadash.exports import csv_bytes, readable
 
 
 def chart_with_downloads(chart: AnyChart, data: pd.DataFrame, name: str) -> None:
@@ -36,7 +36,7 @@ def chart_with_downloads(chart: AnyChart, data: pd.DataFrame, name: str) -> None
         ),
         (
             "CSV",
-            csv_bytes(data),
+            csv_bytes(readable(data)),
             "text/csv",
             "Download the numbers behind this chart, for a spreadsheet",
             ":material/table:",

@@ -1,4 +1,5 @@
-"""The filter widgets pages share: which cases, which period, which resolution."""
+"""The filter widgets pages share, all kept in the URL (`ui.state`): which cases, which
+period, which resolution."""
 
 from __future__ import annotations
 
@@ -8,29 +9,35 @@ import streamlit as st
 
 from uadash import queries
 from uadash.database import Engine
+from uadash.periods import DEFAULT_SPAN, SPAN_LABELS, Comparison, Span, compare
 from uadash.queries import Bucket, CaseFilter, Period
+from uadash.ui import state
 from uadash.vocab import STATUS_LABELS, CaseStatus
 
-PRESETS = ["Last 7 days", "Last 30 days", "Last 90 days", "Last 12 months", "This year", "Dates…"]
 
-
-def case_filter(engine: Engine, *, key: str) -> CaseFilter:
+def case_filter(engine: Engine, *, statuses: bool = True) -> CaseFilter:
     """Status, country and tag pickers in the sidebar; empty pickers mean "all"."""
     options = queries.filter_options(engine)
     with st.sidebar:
         st.subheader("Cases")
-        statuses = st.multiselect(
-            "Status",
-            list(CaseStatus),
-            format_func=lambda s: STATUS_LABELS[CaseStatus(s)],
-            placeholder="All statuses",
-            key=f"{key}-status",
+        chosen = (
+            state.multiselect(
+                "Status",
+                [status.value for status in CaseStatus],
+                name="status",
+                format_func=lambda s: STATUS_LABELS[CaseStatus(s)],
+                placeholder="All statuses",
+            )
+            if statuses
+            else []
         )
-        countries = st.multiselect(
-            "Country", options.countries, placeholder="All countries", key=f"{key}-country"
+        countries = state.multiselect(
+            "Country", options.countries, name="country", placeholder="All countries"
         )
-        tags = st.multiselect("Tag", options.tags, placeholder="All tags", key=f"{key}-tag")
-    return CaseFilter(statuses=tuple(statuses), countries=tuple(countries), tags=tuple(tags))
+        tags = state.multiselect("Tag", options.tags, name="tag", placeholder="All tags")
+    return CaseFilter(
+        statuses=tuple(CaseStatus(s) for s in chosen), countries=tuple(countries), tags=tuple(tags)
+    )
 
 
 def updates_toggle(*, key: str) -> bool:
@@ -44,41 +51,59 @@ def updates_toggle(*, key: str) -> bool:
         )
 
 
-def period_picker(
-    *, today: date, key: str, default: str = "Last 90 days", whole: Period | None = None
-) -> Period:
-    """A preset period ending today, or two dates; shown in the sidebar.
+def period_picker(*, today: date, lifetime: Period) -> Comparison:
+    """The one period picker of every page (`?period=`, and `?from=&to=` for dates), in the
+    sidebar: the chosen period and the one it is compared with (`periods.compare`).
 
-    With `whole`, a first choice "Whole campaign" covers that period and is the default.
-    """
-    presets = (["Whole campaign"] if whole else []) + PRESETS
+    `lifetime` is what "Campaign lifetime" covers on this page: the chosen cases' days."""
     with st.sidebar:
         st.subheader("Period")
-        index = 0 if whole else presets.index(default)
-        preset = st.selectbox("Period", presets, index=index, key=f"{key}-preset")
-        if preset == "Whole campaign" and whole:
-            return whole
-        if preset != "Dates…":
-            return preset_period(preset, today=today)
-        chosen = st.date_input(
-            "From – to",
-            value=(today - timedelta(days=89), today),
-            max_value=today,
-            format="YYYY-MM-DD",
-            key=f"{key}-dates",
+        span = Span(
+            state.selectbox(
+                "Period",
+                [span.value for span in Span],
+                name="period",
+                default=DEFAULT_SPAN.value,
+                format_func=lambda s: SPAN_LABELS[Span(s)],
+            )
         )
-    # While the user has picked only the first day of the range, show that day alone.
-    days = [d for d in (chosen if isinstance(chosen, tuple) else (chosen,)) if d is not None]
-    if not days:
-        return preset_period(default, today=today)
-    return Period(min(days), max(days))
+        dates = _dates(today) if span == Span.dates else None
+    return compare(span, today=today, dates=dates, lifetime=lifetime)
 
 
-def preset_period(preset: str, *, today: date) -> Period:
-    if preset == "This year":
-        return Period(date(today.year, 1, 1), today)
-    days = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90, "Last 12 months": 365}
-    return Period(today - timedelta(days=days[preset] - 1), today)
+def _dates(today: date) -> Period:
+    """Two date fields, each applied as soon as it is typed or picked (a range picker waits
+    for its second day, and a typed range only applies after a click elsewhere)."""
+    fallback = Period(today - timedelta(days=89), today)
+    given = {name: _day(st.query_params.get(name)) for name in ("from", "to")}
+    days = {"from": given["from"] or fallback.start, "to": given["to"] or fallback.end}
+    for name, label in (("from", "From"), ("to", "To")):
+        key = f"url-{name}"
+        st.session_state[key] = days[name]
+        days[name] = (
+            st.date_input(
+                label,
+                format="YYYY-MM-DD",
+                key=key,
+                on_change=_write_day,
+                args=(name, key),
+            )
+            or days[name]
+        )
+    start, end = days["from"], days["to"]
+    return Period(min(start, end), max(start, end))
+
+
+def _write_day(name: str, key: str) -> None:
+    day = st.session_state.get(key)
+    state.write(name, [day.isoformat()] if day else [])
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
 
 
 def bucket_picker(*, key: str, default: Bucket = Bucket.week) -> Bucket:

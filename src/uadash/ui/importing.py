@@ -351,6 +351,10 @@ def past_imports(*, actor: Actor) -> None:
     if history.empty:
         st.info("No imports yet.")
         return
+    # No file, no note: an empty cell, not the grid's "None".
+    history = history.assign(
+        filename=history["filename"].fillna(""), note=history["note"].fillna("")
+    )
     st.dataframe(
         history.rename(
             columns={
@@ -363,6 +367,7 @@ def past_imports(*, actor: Actor) -> None:
                 "note": "Note",
             }
         ),
+        column_config={"Reports": st.column_config.NumberColumn(format="localized")},
         hide_index=True,
         width="stretch",
     )
@@ -372,11 +377,16 @@ def past_imports(*, actor: Actor) -> None:
 
     def label(batch_id: int) -> str:
         row = rows[batch_id]
-        what = row["filename"] if isinstance(row["filename"], str) else row["source"]
+        what = row["filename"] or row["source"]
         return f"#{batch_id} — {what}, {number(int(row['reports']))} reports, by {row['actor']}"
 
     with st.container(border=True):
-        batch_id = st.selectbox("Undo an import", list(rows), format_func=label, key="undo-pick")
+        # The latest import first, not the demo data (which `uadash init` may add later).
+        imported = [i for i, row in rows.items() if row["source"] != "demo"]
+        latest = list(rows).index(imported[0]) if imported else 0
+        batch_id = st.selectbox(
+            "Undo an import", list(rows), index=latest, format_func=label, key="undo-pick"
+        )
         sure = st.checkbox(
             "Yes: delete this import's reports and take them out of every total",
             key=f"undo-sure-{batch_id}",
@@ -430,7 +440,13 @@ def export_downloads(*, today: date) -> None:
         case_ids=tuple(case_ids),
         period=chosen_period,
     )
-    st.dataframe(totals, hide_index=True, width="stretch", height=240)
+    st.dataframe(
+        totals,
+        column_config={"actions": st.column_config.NumberColumn(format="localized")},
+        hide_index=True,
+        width="stretch",
+        height=240,
+    )
     st.download_button(
         "Download totals (CSV)",
         csv_bytes(totals),

@@ -7,6 +7,7 @@ import streamlit as st
 from uadash import queries
 from uadash.database import Engine
 from uadash.queries import Case, Target
+from uadash.ui import state
 from uadash.ui.text import md
 from uadash.vocab import TargetRole
 
@@ -46,19 +47,24 @@ def _to_url() -> None:
 
 
 def target_picker(case: Case, *, key: str) -> Target | None:
-    """One of the case's targets, primary targets first as in the case file."""
+    """One of the case's targets, primary targets first as in the case file; kept in the URL
+    by name (`?target=Zhang Rui`), so a shared link opens the same letter."""
     current = [target for target in case.targets if target.retired_at is None]
     if not current:
         st.warning(f"{case.label} has no targets on file.")
         return None
-    by_id = {target.id: target for target in current}
+    by_name = {target.name: target for target in current}
+    widget = f"{key}-target-{case.id}"
+    wanted = st.query_params.get("target")
+    st.session_state[widget] = wanted if wanted in by_name else current[0].name
     chosen = st.radio(
         "Target",
-        list(by_id),
-        format_func=lambda i: md(_target_label(by_id[i])),  # radio labels are Markdown
-        key=f"{key}-target-{case.id}",
+        list(by_name),
+        format_func=lambda name: md(_target_label(by_name[name])),  # radio labels are Markdown
+        key=widget,
+        on_change=lambda: state.write("target", [st.session_state[widget]]),
     )
-    return by_id[chosen]
+    return by_name[chosen]
 
 
 def _target_label(target: Target) -> str:

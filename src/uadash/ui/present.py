@@ -8,19 +8,18 @@ with the sidebar collapsed, showing this quarter for UA 44.22 (update 2) against
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 import streamlit as st
 
 from uadash import figures, queries
-from uadash.periods import SPAN_LABELS, Comparison, Span, compare
-from uadash.queries import CaseFilter, Period
-from uadash.ui import session
+from uadash.periods import Comparison
+from uadash.queries import CaseFilter
+from uadash.ui import session, state
+from uadash.ui.filters import period_picker
 
 PRESENT_PARAM = "present"
-DEFAULT_SPAN = Span.this_quarter
-KEY = "present"
 
 
 def presenting() -> bool:
@@ -51,108 +50,48 @@ def present_filters(*, today: date) -> Shown:
     labels = {choice.ref: f"{choice.label} — {choice.title}" for choice in choices}
     by_ref = {choice.ref: choice.id for choice in choices}
     options = session.cached(queries.filter_options)
-    _seed("case", [ref for ref in st.query_params.get_all("case") if ref in labels])
-    _seed("country", _allowed("country", options.countries))
-    _seed("tag", _allowed("tag", options.tags))
-    _seed("period", _span_from_url() or DEFAULT_SPAN)
     with st.sidebar:
         st.subheader("What to show")
-        refs = st.multiselect(
+        refs = state.multiselect(
             "Case",
             list(labels),
+            name="case",
             format_func=labels.__getitem__,
             placeholder="All cases",
-            key=f"{KEY}-case",
         )
-        countries = st.multiselect(
-            "Country", options.countries, placeholder="All countries", key=f"{KEY}-country"
+        countries = state.multiselect(
+            "Country", options.countries, name="country", placeholder="All countries"
         )
-        tags = st.multiselect("Tag", options.tags, placeholder="All tags", key=f"{KEY}-tag")
+        tags = state.multiselect("Tag", options.tags, name="tag", placeholder="All tags")
         whole_ua = st.toggle(
             "Count each UA across all its updates",
-            key=f"{KEY}-whole-ua",
+            key="present-whole-ua",
             help="On: a chosen update counts with every other update of its UA. Off: alone.",
         )
-        chosen = st.selectbox(
-            "Period", list(Span), format_func=SPAN_LABELS.__getitem__, key=f"{KEY}-period"
-        )
-        span = Span(chosen or DEFAULT_SPAN)
-        filters = CaseFilter(
-            countries=tuple(countries),
-            tags=tuple(tags),
-            case_ids=tuple(by_ref[ref] for ref in refs),
-            whole_ua=whole_ua,
-        )
-        dates = _dates(today) if span == Span.dates else None
+    filters = CaseFilter(
+        countries=tuple(countries),
+        tags=tuple(tags),
+        case_ids=tuple(by_ref[ref] for ref in refs),
+        whole_ua=whole_ua,
+    )
     lifetime = session.cached(figures.campaign_lifetime, filters=filters, today=today)
-    comparison = compare(span, today=today, dates=dates, lifetime=lifetime)
-    _to_url("case", refs)
-    _to_url("country", countries)
-    _to_url("tag", tags)
-    _to_url("period", [] if span == DEFAULT_SPAN else [span.value])
-    _to_url("from", [dates.start.isoformat()] if dates else [])
-    _to_url("to", [dates.end.isoformat()] if dates else [])
+    comparison = period_picker(today=today, lifetime=lifetime)
     names = {choice.ref: choice.label for choice in choices}
     scope = [names[ref] for ref in refs] + countries + [f"tag: {tag}" for tag in tags]
     return Shown(filters, comparison, " · ".join(scope) or "All cases")
 
 
-def _dates(today: date) -> Period:
-    default = _period_from_url() or Period(today - timedelta(days=89), today)
-    chosen = st.date_input(
-        "From – to",
-        value=(default.start, default.end),
-        format="YYYY-MM-DD",
-        key=f"{KEY}-dates",
-    )
-    # While only the first day of the range is picked, show that day alone.
-    days = [d for d in (chosen if isinstance(chosen, tuple) else (chosen,)) if d is not None]
-    return Period(min(days), max(days)) if days else default
-
-
-def _seed(name: str, value: list[str] | Span | None) -> None:
-    """Start a widget from the URL the first time the page runs in this session."""
-    key = f"{KEY}-{name}"
-    if key in st.session_state or not value:
-        return
-    st.session_state[key] = value
-
-
-def _allowed(name: str, known: list[str]) -> list[str]:
-    return [value for value in st.query_params.get_all(name) if value in known]
-
-
-def _span_from_url() -> Span | None:
-    try:
-        return Span(st.query_params.get("period", ""))
-    except ValueError:
-        return None
-
-
-def _period_from_url() -> Period | None:
-    try:
-        start = date.fromisoformat(st.query_params.get("from", ""))
-        end = date.fromisoformat(st.query_params.get("to", ""))
-        return Period(min(start, end), max(start, end))
-    except ValueError:
-        return None
-
-
-def _to_url(name: str, values: list[str]) -> None:
-    """Write a filter back to the URL (only when it changed: each write is a message)."""
-    if st.query_params.get_all(name) == values:
-        return
-    if values:
-        st.query_params[name] = values
-    else:
-        del st.query_params[name]
-
-
+# Type that grows with the screen but never past what its card holds: the total's card is a
+# quarter of the width, each channel's a fifth of the rest (st.metric cuts a value that does
+# not fit with "…"). Checked at 1366×768, 1440×900 and 1920×1080 by tests/browser.
 PROJECTOR_CSS = """
 <style>
-  [data-testid="stMetricValue"] { font-size: 3.4rem; line-height: 1.1; }
-  [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
-  [data-testid="stMetricDelta"] { font-size: 1.2rem; }
+  .st-key-present-total [data-testid="stMetricValue"] {
+    font-size: clamp(2.2rem, 3.4vw, 4.2rem); line-height: 1.1; }
+  .st-key-present-channels [data-testid="stMetricValue"] {
+    font-size: clamp(1.5rem, 2.1vw, 2.8rem); line-height: 1.15; }
+  [data-testid="stMetricLabel"] p { font-size: clamp(1rem, 1.1vw, 1.3rem); }
+  [data-testid="stMetricDelta"] { font-size: clamp(0.85rem, 0.95vw, 1.15rem); }
   [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 </style>
 """

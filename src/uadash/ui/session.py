@@ -45,6 +45,9 @@ def leave_pages_folder_mode() -> None:
     widgets drawn in that mode get other ids than in later runs (the first click on them is
     lost). So leave the mode, and start the run again before anything is drawn. app.py calls
     this first; `engine()` calls it for a page reached without app.py.
+
+    Under `uadash serve` the server leaves the mode before any session starts
+    (uadash.web.server.build_app), so this never fires there; it stays for `streamlit run`.
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False

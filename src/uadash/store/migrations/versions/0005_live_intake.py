@@ -2,7 +2,7 @@
 and a per-case switch for the public report form.
 
 Revision ID: 0005
-Revises: 0004 (written on 0002; re-chained after 0003 and 0004 when issue10-server and main were merged in)
+Revises: 0004 (written on 0002; re-chained after 0003 and 0004 when merged)
 Create Date: 2026-12-01 23:50:00.000000
 """
 
