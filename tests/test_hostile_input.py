@@ -268,6 +268,15 @@ def test_osdi_problems_are_named_by_record_identifier_and_field(
     assert "row " not in out and "column " not in out
 
 
+def test_an_embedded_that_is_not_an_object_is_refused(
+    loaded: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by the fuzz suite: `"_embedded": null` on one outreach was an AttributeError.
+    path = osdi(tmp_path, record(_embedded=None))
+    assert uadash(loaded, "import-osdi", str(path), *CAMPAIGN) == 1
+    assert "_embedded is null, not an object" in refused(capsys)
+
+
 def test_the_osdi_sample_still_imports(loaded: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     assert uadash(loaded, "import-osdi", str(OSDI_SAMPLE), *CAMPAIGN) in (0, 1)
     assert "Traceback" not in capsys.readouterr().err

@@ -146,6 +146,22 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "Viet Nam": ("Vietnam", "Vietnamese"), "Yemen": ("Yemeni",), "Zambia": (),
     "Zimbabwe": ("Zimbabwean",),
 }  # fmt: skip
+# amnesty.de / amnesty.ch write the country in German on a line of its own above the headline
+# ("RUSSISCHE FÖDERATION"); these are names, never demonyms.
+GERMAN_COUNTRY_NAMES = {
+    "Russische Föderation": "Russian Federation", "Weißrussland": "Belarus",
+    "Saudi-Arabien": "Saudi Arabia", "Ägypten": "Egypt", "Türkei": "Türkiye",
+    "Mexiko": "Mexico", "Kuba": "Cuba", "Kolumbien": "Colombia", "Brasilien": "Brazil",
+    "Philippinen": "Philippines", "Syrien": "Syria", "Irak": "Iraq", "Algerien": "Algeria",
+    "Marokko": "Morocco", "Indien": "India", "Indonesien": "Indonesia",
+    "Kambodscha": "Cambodia", "Aserbaidschan": "Azerbaijan", "Kasachstan": "Kazakhstan",
+    "Tadschikistan": "Tajikistan", "Usbekistan": "Uzbekistan", "Äthiopien": "Ethiopia",
+    "Simbabwe": "Zimbabwe", "Kamerun": "Cameroon", "Südsudan": "South Sudan",
+    "Vereinigte Staaten": "United States", "Vereinigte Arabische Emirate": "United Arab Emirates",
+    "Libyen": "Libya", "Tunesien": "Tunisia", "Jemen": "Yemen", "Katar": "Qatar",
+    "Kenia": "Kenya", "Äquatorialguinea": "Equatorial Guinea", "Nordkorea": "North Korea",
+    "Südkorea": "South Korea", "Weissrussland": "Belarus",
+}  # fmt: skip
 _DEMONYMS = {
     alias
     for aliases in COUNTRIES.values()
@@ -163,13 +179,14 @@ _COUNTRY_LOOKUP = {
     for canonical, aliases in COUNTRIES.items()
     for name in (canonical, *aliases)
     if name not in _DEMONYMS
-}
+} | {_country_key(german): english for german, english in GERMAN_COUNTRY_NAMES.items()}
 _COUNTRY_RE = re.compile(
     r"(?<![\w-])("
     + "|".join(
         re.escape(name).replace("'", "['’]")
         for name in sorted(
-            (n for c, a in COUNTRIES.items() for n in (c, *a) if n not in _DEMONYMS),
+            [n for c, a in COUNTRIES.items() for n in (c, *a) if n not in _DEMONYMS]
+            + list(GERMAN_COUNTRY_NAMES),
             key=len,
             reverse=True,
         )
@@ -215,7 +232,7 @@ ORG_WORDS = re.compile(
     r"Commission|Comisi[oó]n|Police|Polic[ií]a|Prison|Government|Gobierno|Cabinet|"
     r"Directorate|Agency|Administration|Authority|Headquarters|Committee|Mission|Consulate|"
     r"Prosecution|Fiscal[ií]a|Kremlin|Senate|Assembly|Staatskanzlei|Kanzlei|Amt|Diwan|"
-    r"Procuradur[ií]a|Casa Presidencial|White House|Chancellery|Republic Of)\b"
+    r"Procuradur[ií]a|Casa Presidencial|White House|Chancellery|Republic Of|Board)\b"
 )
 _ORG_ADJECTIVES = {
     "royal", "federal", "national", "general", "permanent", "high", "supreme", "presidential",

@@ -213,8 +213,16 @@ def normalise(text: str) -> str:
             if stripped in seen:
                 continue  # a PDF page header repeated on every page: the first one is kept
             seen.add(stripped)
+        if out and _CUT_BEFORE_DATE.search(out[-1]) and re.match(rf"\s*{DATE}", line, re.I):
+            out[-1] = f"{out[-1].rstrip()} {stripped}"  # "PLEASE SEND APPEALS BEFORE" / "12 …"
+            continue
         out.extend(_split_run_on(line))
     return "\n".join(out).strip("\n")
+
+
+# A line that stops before its date ("PLEASE SEND APPEALS BEFORE" and the date on the next
+# line: AIUK and IS PDF text wrapped at the heading): the date's line is joined to it.
+_CUT_BEFORE_DATE = re.compile(r"\b(?:before|by|until|no later than|bis zum|bis)\s*:?\s*$", re.I)
 
 
 def _looks_like_header(line: str) -> bool:
@@ -286,14 +294,23 @@ _SALUTATION_START = re.compile(
 _SALUTATION_WORDS = TITLE_WORDS | HONORIFICS | {"dear", "sir", "madam", "sir/madam", "/", "and"}
 
 
+_OPENING_TITLES = "ambassador|minister|president|director|governor|king|chairman|secretary"
+_BILINGUAL = re.compile(r"\s/\s*(?:Dear|Sehr|Estimad|Señor|Monsieur|Madame|Excelent)", re.I)
+
+
 def _split_salutation(line: str) -> list[str]:
     """ "Salutation: Dear Director Director Li Chunsheng …" (flattened): the rest is a new line."""
     match = _LABEL_LINE.match(line)
     if not match or match["label"].lower() not in ("salutation", "anrede"):
         return [line]
     value = match["value"]
-    if len(value.split()) <= 7:
-        return [line]
+    if len(value.split()) <= 7 or _BILINGUAL.search(value):
+        return [line]  # "Anrede: Dear Mr X / Sehr geehrter Herr X" is one salutation
+    # "Dear Director Ambassador Cui Tiankai, Embassy …": the next block's title ends the greeting
+    next_title = re.match(rf"((?:Dear|Your)\s+\S+)\s+(?=(?i:{_OPENING_TITLES})\s+[A-Z])", value)
+    if next_title:
+        head = line[: match.start("value")] + next_title[1]
+        return [head, value[next_title.end() :].strip()]
     comma = value.find(",")
     if 0 < comma < 70:
         return [line[: match.start("value") + comma + 1], value[comma + 1 :].strip()]
@@ -327,7 +344,11 @@ def _h(kind: str, pattern: str, formats: str) -> Heading:
 
 
 HEADINGS: tuple[Heading, ...] = (
-    _h("contacts", r"contact information\s*(?::\s*|$)", "amnestyusa.org 2019-2024"),
+    _h(
+        "contacts",
+        r"contact information\s*(?::\s*|$|(?-i:(?=[A-Z])))",
+        "amnestyusa.org 2019-2024; flattened: the first block's title follows on the line",
+    ),
     _h("contacts", r"(?:please\s+)?send\s+appeals?\b[^:]*\bto\s*:\s*", "IS 2000-2018, AIUK"),
     _h("contacts", r"(?:please\s+)?send\s+appeals?\s+to\b\s*:?\s*", "IS, AIUK"),
     _h("contacts", r"appeals?\s+to\s*:\s*", "IS 1990s"),
@@ -372,6 +393,11 @@ HEADINGS: tuple[Heading, ...] = (
         "IS 1990s, Germany",
     ),
     _h("end", r"(?:further information:|downloads?\b|name and pronouns?\s*:).*$", "IS"),
+    _h(
+        "end",
+        r"(?:--\s*$|to unsubscribe\b|unsubscribe:|you are receiving this\b).*$",
+        "mailing lists",
+    ),
 )
 
 _SIGN_OFF = re.compile(
@@ -381,7 +407,8 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 _GENERIC_CC = re.compile(
-    r"^(?:to\s+)?(diplomatic representatives\b[^.]*?accredited to your country)\.?\s*", re.I
+    r"^(?:and\s+)?(?:to\s+)?(diplomatic representatives\b[^.]*?accredited to your country)\.?\s*",
+    re.I,
 )
 
 
@@ -543,11 +570,17 @@ _UPDATE_RULES: tuple[tuple[re.Pattern[str], int | None], ...] = (
     # "Zweite Folgeaktion" / "2. Folgeaktion" (Germany)
     (re.compile(rf"\b({_ORDINAL}|\d{{1,2}}\.)\s*(?:folge-?aktion|folge-ua|aktualisierung)", re.I),
      None),
+    # "Further information on EXTRA 19/92 (AMR 46/09/92, …) and follow-up (AMR 46/21/92, …)"
+    # (IS 1990s): each follow-up cited is an earlier update, so this one is one more
+    (re.compile(r"\bfurther information on\b.*?\band follow-ups?\b(?P<cited>.*)", re.I), None),
     # "Further information on UA 110/07", "Urgent Action Update", "UA update" (no ordinal)
     (re.compile(r"\bfurther information on\b|^\s*(?:\S+\s+){0,6}?further information\s*:|"
                 r"\b(?:urgent action|UA)\s+update\b|\bFU\s+UA\b|\bupdate\s*:|"
                 r"\bweitere informationen zu\b|\bfolge-?aktion\b", re.I), 1),
 )  # fmt: skip
+
+
+_INDEX_REF = re.compile(r"\b[A-Z]{3}\s+\d{2}/\d{2,5}/\d{2,4}\b")  # "AMR 46/21/92"
 
 
 def _update(lines: list[str], draft: UaDraft) -> None:
@@ -557,9 +590,14 @@ def _update(lines: list[str], draft: UaDraft) -> None:
             match = pattern.search(line)
             if not match:
                 continue
-            if fixed is None:
+            if "cited" in pattern.groupindex:
+                value = 1 + max(1, len(_INDEX_REF.findall(match["cited"])))
+            elif fixed is None:
                 word = match[1].lower().rstrip(".")
                 value = int(word) if word.isdigit() else ORDINALS[word]
+                first_ua = re.match(r"(?:first|1st|erste)\s+(?:UA|urgent action)\b", match[0], re.I)
+                if first_ua:
+                    value = 0  # "First UA: 112/18" (IS 2018-): the original UA, not an update
             else:
                 value = fixed
             draft.update = value
@@ -590,6 +628,25 @@ _SKIP_TITLE = re.compile(
     re.I,
 )
 _DATE_LINE = re.compile(rf"^\s*(?:\w+,\s+)?{DATE}\s*$", re.I)
+_NUMBERED_TITLE = re.compile(
+    r"^(?:amnesty\b[^()]{0,40}?\s[-–—|]\s+)?"
+    r"(?P<title>[^()]{10,200}?\((?:[^():]{2,40}:\s*)?(?:UA|Urgent Action)\s*\d{1,3}[./-]\d{2}\))",
+    re.I,
+)
+# Lines of the site or the reposter above a UA, never its title; for which format each is:
+_SITE_LINE = re.compile(
+    r"^(?:.*\s\|\s.*"  # "Local News | Community" (news sites: section breadcrumbs)
+    r"|home\b.*"  # "Home Urgent Actions 2023 03" (section sites: breadcrumbs)
+    r"|.*\burgent actions\b.*"  # "Amnesty Urgent Actions" (a site's name, blog intros)
+    r"|(?:posted|published)\b.*\bby\b.*|by\s+[A-Z].*"  # "Posted on May 3, 2023 by …" (blogs)
+    r"|.*(?:!|\(copied from [^)]*\))"  # "… please write if you can! (copied from AIUSA)" (blogs)
+    r")$",
+    re.I,
+)
+_MAIL_HEADER = re.compile(r"^\s*(?:from|to|sent|date|subject|reply-to|cc)\s*:", re.I)
+_FORWARDED = re.compile(
+    r"^-*\s*(?:forwarded message|begin forwarded message|original message)\b.*$", re.I
+)
 
 
 def _title(lines: list[str], draft: UaDraft) -> None:
@@ -600,6 +657,14 @@ def _title(lines: list[str], draft: UaDraft) -> None:
         match = re.match(r"^\s*urgent action title\s*:\s*(.+)$", line, re.I)
         if match:
             draft.title = match[1].strip()
+            draft.sources["title"] = (i + 1,)
+            return
+    # amnestyusa.org's title ends with its number: "Urgent Action: … (China: UA 235.17)"; on a
+    # flattened page it is the start of the one line ("Amnesty Urgent Action - " dropped)
+    for i, line in enumerate(lines[:15]):
+        match = _NUMBERED_TITLE.match(line.strip())
+        if match and not _SITE_LINE.match(line.strip()) and not _MAIL_HEADER.match(line):
+            draft.title = match["title"].strip()
             draft.sources["title"] = (i + 1,)
             return
     # a repost (mailing list, blog) quotes the UA below its own lines: from "URGENT ACTION" on
@@ -614,11 +679,18 @@ def _title(lines: list[str], draft: UaDraft) -> None:
     chatter = re.compile(r"^(?:from|subject|sent)\s*:|forwarded|reposted|dear friends", re.I)
     if not any(chatter.search(line) for line in lines[:start]):
         start = 0
+    forwarded = [
+        i for i, line in enumerate(lines[:40]) if _FORWARDED.match(line.strip()) and i >= start
+    ]
+    if forwarded:
+        start = forwarded[-1] + 1  # "-------- Forwarded message --------" (mailing lists)
     for i, line in enumerate(lines[start : start + 15], start):
         text = line.strip()
         if not text or _SKIP_TITLE.match(text) or _DATE_LINE.match(text):
             continue
-        if re.match(r"^(?:from|to|sent|date|subject|reply-to|cc)\s*:", text, re.I):
+        if _SITE_LINE.match(text):
+            continue
+        if _MAIL_HEADER.match(text):
             continue  # e-mail headers
         text = re.sub(r"^document\s*[-–—]\s*|^\[[^\]]*\]\s*", "", text, flags=re.I)
         if _heading(text) or _LABEL_LINE.match(text):
@@ -675,14 +747,20 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
         (r"^\s*(?:document\s*[-–]\s*)?([^:]{3,40}?)\s*:", "title"),
         (r"\bUA\s*:?\s*((?:[A-Z][\w’']+\s+){1,3}?)(?:" + _ORDINAL + r"\s+)?\d{1,3}[./]\d{2}", None),
         (r"\bIndex\s*:?\s*[A-Z]{3}\s+\d{2}/\d{3,5}/\d{4}\s+(.+?)\s+(?:Date|Issue)", None),
-        (r"^\s*([A-Z][A-Z .'’()-]{2,40})\s*:\s+\S", None),
+        (r"^\s*([A-Z][A-Z .'’()/-]{2,40})\s*:\s+\S", None),
         (r"^\s*(?:country|land|pays|país)\s*:\s*(.+)$", None),
+        # amnesty.de: the country alone on a line above the headline ("RUSSISCHE FÖDERATION")
+        (r"^\s*([^\W\d][\w .'’-]{2,40}?)\s*$", "top"),
     )
     for pattern, where in rules:
         texts = [(0, title)] if where == "title" else list(enumerate(lines))
+        if where == "top":
+            texts = texts[:15]
         for i, line in texts:
-            for match in re.finditer(pattern, line, re.I if where is None else 0):
-                name = _country_of(match[1].strip())
+            for match in re.finditer(pattern, line, re.I if where != "title" else 0):
+                # "INDONESIA/EAST TIMOR:" (IS 1990s): the first country named
+                parts = match[1].strip().split("/")
+                name = next(filter(None, (_country_of(p.strip()) for p in parts)), None)
                 if name:
                     draft.country = name
                     if where != "title":
@@ -870,14 +948,19 @@ def _no_further_action(lines: list[str], draft: UaDraft) -> None:
             return
 
 
+# Read in paragraphs (wrapped lines joined), first outcome that matches wins: a release is the
+# end state, so "acquitted … and released" is released; an acquittal alone drops the charges.
 _OUTCOMES: tuple[tuple[Outcome, re.Pattern[str]], ...] = (
     (Outcome.released, re.compile(
         r"\b(?:(?:has|have|had|was|were)\s+(?:been\s+)?(?:released|freed)|released on bail|"
-        r"(?:was|were) (?:set free|acquitted and released)|after (?:his|her|their) release|"
-        r"wurde(?:n)? freigelassen|ist frei)\b", re.I)),
+        r"(?:was|were) set free|after (?:his|her|their) release|"
+        r"acquitted\b[^.]{0,80}\band (?:later |then |subsequently )?released|"  # IS, AIUSA
+        r"wurden?\b(?:[^.]|\d\.|Nr\.){0,160}\bfreigelassen|ist frei)\b", re.I)),  # amnesty.de
     (Outcome.charges_dropped, re.compile(
         r"\bcharges?\b[^.]{0,60}\b(?:were|was|have been|has been) (?:dropped|withdrawn)|"
-        r"\b(?:dropped|withdrew) (?:all )?(?:the )?charges\b", re.I)),
+        r"\b(?:dropped|withdrew) (?:all )?(?:the )?charges\b|\bcharges dropped\b|"
+        r"\b(?:was|were|been|court|judge)\s+(?:\w+\s+){0,2}?acquitted\b|"
+        r"\bfreigesprochen\b", re.I)),
     (Outcome.sentence_reduced, re.compile(
         r"\bsentences?\b[^.]{0,60}\b(?:was|were|has been|have been) (?:reduced|commuted)|"
         r"\bcommuted\b", re.I)),
@@ -890,8 +973,9 @@ def _outcome(lines: list[str], draft: UaDraft) -> None:
     ("he was released in 2019 and rearrested") is not an outcome."""
     if not draft.no_further_action:
         return
+    paragraphs = _joined_paragraphs(lines, list(range(len(lines))))
     for outcome, pattern in _OUTCOMES:
-        for i, line in enumerate(lines):
+        for i, line in paragraphs:
             if pattern.search(line) and not re.search(r"\b(?:should|must) be released", line):
                 draft.outcome = outcome
                 draft.sources["outcome"] = (i + 1,)
@@ -946,6 +1030,7 @@ _ROLE_BEFORE = re.compile(
     r"conscience|coordinators?|leaders?|members?|poets?|artists?|writers?|doctors?|teachers?|"
     r"trade unionists?|dissidents?|academics?|researchers?|critics?|clerics?|protesters?|"
     r"rappers?|filmmakers?|photographers?|workers?|farmers?|opposition figures?|politicians?|"
+    r"priests?|bishops?|pastors?|imams?|monks?|nuns?|"
     r"women|men|woman|man|boy|girl|youths?|human rights defenders?|environmentalists?|"
     r"release(?: of)?|free|concern (?:for|about)|case of|detention of|arrest of|charges against)"
     r"\s*,?\s*(?:\([^)]*\)\s*)?$",
@@ -1079,6 +1164,8 @@ def _listed_people(lines: list[str]) -> list[tuple[str, int]]:
         match = re.match(r"^([A-Z][A-Z .'’()-]{2,40}?)(?::\s+|\s{3,})(?P<first>\S.*)$", line)
         if not match or not _country_of(match[1].strip()):
             continue
+        if match["first"].isupper():
+            continue  # "MYANMAR: JOURNALISTS SENTENCED TO PRISON": a headline, not a name
         entries = [(match["first"], i)]
         for k in range(i + 1, min(i + 12, len(lines))):
             if not lines[k].startswith("  ") or not lines[k].strip():
@@ -1099,8 +1186,9 @@ def _joined_paragraphs(lines: list[str], wanted: list[int]) -> list[tuple[int, s
     previous = -2
     for i in wanted:
         text = lines[i].strip()
-        if text and out and previous == i - 1 and lines[previous].strip():
-            out[-1] = (out[-1][0], out[-1][1] + " " + text)
+        name_list = previous >= 0 and _name_like(lines[previous].strip()) and _name_like(text)
+        if text and out and previous == i - 1 and lines[previous].strip() and not name_list:
+            out[-1] = (out[-1][0], out[-1][1] + " " + text)  # a wrapped line, not one name a line
         elif text:
             out.append((i, text))
         previous = i
@@ -1114,7 +1202,8 @@ _ROLE_WORD = re.compile(
     r"gewerkschafter|künstler|lehrer|ärzt|arzt)(?:in|innen|en)?|Activist|Journalist|Lawyer|"
     r"Blogger|Student|Defender|Poet|Artist|Writer|Doctor|Teacher|Rapper|Musician|Singer|"
     r"Researcher|Academic|Photographer|Filmmaker|Environmentalist|Unionist|Dissident|"
-    r"Cartoonist|Comedian|Farmer|Worker|Priest|Pastor|Imam|Leader|Activists|Journalists)",
+    r"Cartoonist|Comedian|Farmer|Worker|Priest|Pastor|Imam|Leader|Activists|Journalists|"
+    r"Bishop|Gefangene[rn]?|Häftling|Sein|Seine|Ihr|Ihre)",
 )
 
 
@@ -1168,11 +1257,17 @@ def _same_person(a: str, b: str) -> bool:
 # --- targets --------------------------------------------------------------------------------
 
 
+def _is_title_word(word: str) -> bool:
+    """ "Minister", and hyphenated forms: "Co-Minister", "Commissioner-General" (IS)."""
+    low = word.lower().strip(",")
+    return low in TITLE_WORDS or (
+        "-" in low and any(part in TITLE_WORDS for part in low.split("-") if part != "general")
+    )
+
+
 def _starts_with_title(line: str) -> bool:
     words = re.sub(r"^[\d.)\-•*\s]+", "", line).split()
-    return bool(words) and (
-        words[0].lower().strip(",") in TITLE_WORDS or words[0].lower().strip(",") in HONORIFICS
-    )
+    return bool(words) and (_is_title_word(words[0]) or words[0].lower().strip(",") in HONORIFICS)
 
 
 def _is_address(line: str) -> bool:
@@ -1233,6 +1328,8 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
         line = re.sub(r"^(?:\d{1,2}[.)]|[a-z]\)|[-•*])\s+", "", line)
         if not re.search(r"[^\W\d_]", line):
             continue  # a page number, a rule
+        if _PAGE_HEADER.match(line):
+            continue  # "URGENT ACTION" / "Index: AMR 41/012/2014 Date: …": a PDF page's top
         generic = _GENERIC_CC.match(line)
         if generic:
             if role == "cc" or re.search(r"cop(?:y|ies)", line, re.I):
@@ -1272,11 +1369,19 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
             block = _Block(role)
             blocks.append(block)
         _block_line(block, line, i)
+    embassy_listed = any(b.target.role == "cc" and not b.generic and _diplomatic(b) for b in blocks)
     for block in blocks:
-        if block.generic and len([b for b in blocks if b.target.role == "cc"]) > 1:
-            continue  # "also send copies to diplomatic representatives … HIS EXCELLENCY …"
+        if block.generic and embassy_listed:
+            # "… diplomatic representatives … HIS EXCELLENCY MR LIU, Embassy …" (AIUK), "CC:
+            # Ambassador X, Embassy …" (AIUSA): the embassy listed is that representative;
+            # beside other copies (a minister, an NGO) the line is a copy of its own
+            continue
         if block.empty and not block.target.name:
             continue
+        if re.match(
+            r"amnesty international\b", block.target.name or block.target.organisation or "", re.I
+        ):
+            continue  # the section's own address at the page's foot (Canada)
         target = block.target
         if target.name:
             target.name = _without_honorifics(target.name)
@@ -1294,6 +1399,14 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
             draft.warnings.append(f"target {n} ({target.organisation or target.title}): no name")
 
 
+def _diplomatic(block: _Block) -> bool:
+    """An embassy's block: the diplomatic representative that a generic copy line names."""
+    t = block.target
+    who = " ".join(filter(None, [t.name, t.title, t.organisation]))
+    return bool(re.search(r"embass|ambassad|embajad|botschaf|chargé|charge d|consul", who, re.I))
+
+
+_PAGE_HEADER = re.compile(r"^(?:urgent action|(?:ai\s+)?index\s*:.*\d.*)$", re.I)
 _NAME_HONORIFICS = {
     "s.", "e.", "s.e.", "h.e.", "his", "her", "excellency", "majesty", "highness", "royal",
     "herrn", "herr", "frau", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "madame", "monsieur",
@@ -1384,6 +1497,27 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         block.address.append(line)
         return
     has_digits = bool(re.search(r"\d", line))
+    honorific = _opens_with_honorific(line)
+    if t.name and not t.title and not has_digits and honorific and _titled(t.name):
+        # "Leader of the Islamic Republic" / "His Excellency Ayatollah …" (IS), "İstanbul
+        # Chief Public Prosecutor" / "Mr Ferzan Çitici", "OBERSTE JUSTIZAUTORITÄT" /
+        # "Gholamhossein …" (amnesty.de): the office above, the person below
+        t.title, t.name = t.name, line
+        return
+    if t.name and t.name.isupper() and not t.title and _name_like(line) and not line.isupper():
+        t.title, t.name = t.name, line
+        return
+    if (
+        _starts_with_title(line)
+        and t.title
+        and t.name
+        and not t.organisation
+        and not has_digits
+        and line.split()[0].lower()
+        != t.title.split()[0].lower()  # "Presidente" / "Presidente de …"
+    ):
+        t.title = line  # "Co-President Rosario Murillo" / "Vice President of …": the office
+        return
     if _starts_with_title(line) and not t.title and not has_digits:
         head, _, tail = line.partition(", ")
         if not t.name and tail and _name_like(tail):
@@ -1395,6 +1529,9 @@ def _block_line(block: _Block, line: str, i: int) -> None:
             return
         if not ORG_WORDS.search(line) or re.match(r"^\S+(?:,|\s+(?:of|for|de|del)\b)", line, re.I):
             t.title = line
+            return
+        if tail and ORG_WORDS.search(tail) and not ORG_WORDS.search(head) and not t.organisation:
+            t.title, t.organisation = head, tail  # "Chargé d'affaires, Embassy of …" (Canada)
             return
     if ORG_WORDS.search(line) and not t.organisation and not has_digits:
         t.organisation = line
@@ -1409,6 +1546,21 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         t.organisation = line
         return
     block.address.append(line)
+
+
+def _opens_with_honorific(line: str) -> bool:
+    first = line.split()[0].lower() if line.split() else ""
+    return (first in HONORIFICS or first in _NAME_HONORIFICS) and len(line.split()) >= 2
+
+
+def _titled(text: str) -> bool:
+    """An office rather than a person: a title word, "… of …", or all in capitals."""
+    words = text.replace(",", " ").split()
+    return (
+        any(_is_title_word(w) for w in words)
+        or bool(re.search(r"\s(?:of|for|der|de)\s", text))
+        or text.isupper()
+    )
 
 
 def _name_like(text: str) -> bool:
@@ -1447,9 +1599,9 @@ def _split_title(line: str) -> tuple[str | None, str | None]:
     k = 0
     title_words: list[str] = []
     while k < len(words) and (
-        words[k].lower().strip(",") in TITLE_WORDS or words[k].lower().strip(",") in HONORIFICS
+        _is_title_word(words[k]) or words[k].lower().strip(",") in HONORIFICS
     ):
-        if words[k].lower().strip(",") in TITLE_WORDS:
+        if _is_title_word(words[k]):
             title_words.append(words[k].strip(","))
         k += 1
     rest = words[k:]
@@ -1506,13 +1658,32 @@ def _one_line_block(block: _Block, line: str) -> None:
         while who_words and who_words[-1].lower() in TITLE_WORDS and len(who_words) > 2:
             rest = who_words.pop() + " " + rest
     who = " ".join(who_words).strip(" ,")
+    if org and "," in who:
+        # "Director Li Chunsheng, Guangdong Provincial Department …", "Head of the Judiciary,
+        # Ebrahim Raisi, c/o Embassy …": what follows the person's comma is the organisation's
+        head, _, extra = who.rpartition(",")
+        extra_words = extra.split()
+        if extra_words and all(_is_title_word(w) for w in extra_words) and _name_like(head):
+            t.title, who = extra.strip(), head.strip()  # "Senior General Min Aung Hlaing, Chairman"
+        elif len(extra_words) <= 2 and not any(_is_title_word(w) for w in extra_words):
+            who, rest = head.strip(" ,"), (extra.strip() + " " + rest).strip()
+            rest = re.sub(r"^c/o\s+", "", rest, flags=re.I)
+    if "," in who and _starts_with_title(who):
+        title, _, name = who.partition(",")
+        if _name_like(name.strip()):
+            t.title, t.name = title.strip(), name.strip()  # "Head of the Judiciary, Ebrahim Raisi"
+            who = ""
     if not org:
         digit = re.search(r"\d", line)
         who, rest = (line[: digit.start()], line[digit.start() :]) if digit else (line, "")
         parts = who.split(",", 1)
         if len(parts) == 2:
             who, rest = parts[0], parts[1] + " " + rest
-    if _starts_with_title(who):
+    if t.name:
+        pass
+    elif t.title and who:
+        t.name = who
+    elif _starts_with_title(who):
         title, name = _split_title(who.strip(" ,"))
         t.title, t.name = (title, name) if name else (who.strip(" ,"), None)
         if not name and org:
@@ -1669,7 +1840,15 @@ def _salutations_from_letter(draft: UaDraft) -> None:
         if target.salutation or not target.name:
             continue
         between = lines[max(target.lines, default=0) : opening - 1]
-        if len(draft.letter_salutations) == 1 and target.lines and not "".join(between).strip():
+        others = [o.name.split()[-1] for o in draft.targets if o.name and o is not target]
+        opening_text = " ".join(draft.letter_salutations[:1])
+        names_other = any(re.search(rf"\b{re.escape(o)}\b", opening_text) for o in others)
+        if (
+            len(draft.letter_salutations) == 1
+            and target.lines
+            and not "".join(between).strip()
+            and not names_other  # "Dear Governor Abbott and Members of the Board," (AIUSA)
+        ):
             target.salutation = draft.letter_salutations[0]  # the model letter's addressee
             continue
         for salutation in draft.letter_salutations:

@@ -351,7 +351,15 @@ def parse_moments(
     values: Sequence[str] | np.ndarray, *, order: DateOrder, zone: tzinfo
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each value as a UTC instant (datetime64[us], NaT where unreadable) and the reasons
-    (None where readable). ISO forms are read in bulk by pandas, the rest one by one."""
+    (None where readable). ISO forms are read in bulk by pandas, the rest one by one.
+
+    A few values (a live request's) are read one by one with `parse_moment`, the same rule,
+    without pandas' fixed cost; should any of them be unreadable, all are read in bulk again,
+    so that every message is the bulk path's own."""
+    if len(values) <= FEW_MOMENTS:
+        few = _parse_few_moments(values, order=order, zone=zone)
+        if few is not None:
+            return few
     text = pd.Series(list(values), dtype=object).str.strip()
     instants = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
     reasons = np.full(len(text), None, dtype=object)
@@ -377,8 +385,31 @@ def parse_moments(
     return instants, reasons
 
 
+FEW_MOMENTS = 32  # up to this many distinct values, dates are read without pandas
+
+
+def _parse_few_moments(
+    values: Sequence[str] | np.ndarray, *, order: DateOrder, zone: tzinfo
+) -> tuple[np.ndarray, np.ndarray] | None:
+    instants = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[us]")
+    for position, value in enumerate(values):
+        try:
+            moment, _ = parse_moment(str(value), order=order, zone=zone)
+        except Unreadable:
+            return None
+        instants[position] = np.datetime64(moment.astimezone(UTC).replace(tzinfo=None), "us")
+    return instants, np.full(len(values), None, dtype=object)
+
+
 def local_days(instants: np.ndarray, zone: tzinfo) -> np.ndarray:
     """UTC instants (datetime64[us]) as days (datetime64[D]) in `zone`."""
+    if len(instants) <= FEW_MOMENTS:  # a live request's few: plain datetimes cost less
+        days = np.full(len(instants), np.datetime64("NaT"), dtype="datetime64[D]")
+        for position, instant in enumerate(instants.tolist()):
+            if instant is not None:  # NaT comes back from tolist() as None
+                moment = instant.replace(tzinfo=UTC).astimezone(zone)
+                days[position] = np.datetime64(moment.date(), "D")
+        return days
     index = pd.DatetimeIndex(instants).tz_localize(UTC).tz_convert(zone).tz_localize(None)
     return index.to_numpy(dtype="datetime64[D]")
 

@@ -120,11 +120,16 @@ def take_reports(
             if name not in API_FIELDS:
                 known = ", ".join(API_FIELDS)
                 problems.append(ItemProblem(index, str(name)[:100], f"is not a field ({known})"))
+        for which in API_FIELDS.values():
+            cells[which].append("")
+        # Only the fields the item gives (an absent field reads as ""), in API_FIELDS order.
         for name, which in API_FIELDS.items():
-            text, problem = _cell(item.get(name), name)
+            if item.get(name) is None:
+                continue
+            text, problem = _cell(item[name], name)
             if problem:
                 problems.append(ItemProblem(index, name, problem))
-            cells[which].append(text)
+            cells[which][-1] = text
         anonymous = not (cells[Field.external_id][-1].strip() or cells[Field.reporter_email][-1])
         if item and anonymous:
             problems.append(

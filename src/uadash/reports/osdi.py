@@ -98,6 +98,8 @@ def read_outreaches(data: Source) -> list[dict[str, Any]]:
     if limits.nesting_depth(document, limit=MAX_DEPTH) > MAX_DEPTH:
         raise IntakeError(_too_deep())
     if isinstance(document, dict) and "_embedded" in document:
+        if not isinstance(document["_embedded"], dict):
+            raise IntakeError(f"_embedded is {_kind(document['_embedded'])}, not an object")
         records = document["_embedded"].get(COLLECTION)
         if records is None:
             found = ", ".join(document["_embedded"]) or "nothing"
@@ -121,6 +123,10 @@ def read_outreaches(data: Source) -> list[dict[str, Any]]:
         if not isinstance(record, dict):
             raise IntakeError(f"record {number}: expected an outreach object")
     return unwrapped
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
 
 
 def _too_deep() -> str:

@@ -128,7 +128,7 @@ def _csv_file(engine: Any, data: bytes, *, name: str, upload_id: str, actor: Act
         "and nothing is written.",
     )
     count_identical = right.checkbox(
-        "Count rows identical to an earlier import's as new reports",
+        "Count identical rows as new",
         key=f"identical-{upload_id}",
         help="Rows with neither an id nor a reporter email are told apart only by what they "
         "say, so a row identical to one already imported (from another file, say) is skipped "
