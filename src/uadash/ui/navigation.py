@@ -43,4 +43,5 @@ def sidebar_links(pages: list[st.Page], where: DeltaGenerator) -> None:
     params = carried()
     with where:
         for page in pages:
-            st.page_link(page, query_params=params)
+            if page.visibility == "visible":  # editing pages exist for everyone, listed for few
+                st.page_link(page, query_params=params)
