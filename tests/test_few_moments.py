@@ -73,3 +73,13 @@ def test_an_unreadable_value_gets_the_bulk_paths_message(monkeypatch: pytest.Mon
 def test_not_a_time_reads_as_no_day() -> None:
     days = local_days(np.array(["NaT", "2026-11-24T23:30"], dtype="datetime64[us]"), ZONES[2])
     assert np.isnat(days[0]) and str(days[1]) == "2026-11-25"
+
+
+def test_a_day_outside_pythons_years_reads_as_in_bulk() -> None:
+    # 0000-01-01 is a numpy instant but no Python datetime (tolist() gives a bare number): the
+    # few-values path must hand it to pandas, not crash (the import page showed an error id).
+    instants = np.array(["0000-01-01T10:00", "2026-11-03T10:00", "NaT"], dtype="datetime64[us]")
+    days = local_days(instants, UTC)
+    assert days[0] == np.datetime64("0000-01-01", "D")
+    assert days[1] == np.datetime64("2026-11-03", "D")
+    assert np.isnat(days[2])

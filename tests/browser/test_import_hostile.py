@@ -42,7 +42,7 @@ def test_each_bad_file_gets_a_message_and_no_traceback(
         page.goto(f"{base}/?token={token}")
         wait_for_script(page)
         page.wait_for_selector('[data-testid="stSidebar"] >> text=Sign out')
-        nav = page.locator('[data-testid="stSidebarNav"]')
+        nav = page.locator(".st-key-pages")
         nav.get_by_text("Import reports", exact=True).click()
         page.wait_for_url("**/import**")
         wait_for_script(page)

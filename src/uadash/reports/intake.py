@@ -403,12 +403,15 @@ def _parse_few_moments(
 
 def local_days(instants: np.ndarray, zone: tzinfo) -> np.ndarray:
     """UTC instants (datetime64[us]) as days (datetime64[D]) in `zone`."""
-    if len(instants) <= FEW_MOMENTS:  # a live request's few: plain datetimes cost less
+    moments = instants.tolist() if len(instants) <= FEW_MOMENTS else []
+    # A live request's few: plain datetimes cost less. NaT comes back from tolist() as None,
+    # and an instant outside Python's years 1-9999 (0000-01-01) as a bare number: pandas then.
+    if moments and all(moment is None or isinstance(moment, datetime) for moment in moments):
         days = np.full(len(instants), np.datetime64("NaT"), dtype="datetime64[D]")
-        for position, instant in enumerate(instants.tolist()):
-            if instant is not None:  # NaT comes back from tolist() as None
-                moment = instant.replace(tzinfo=UTC).astimezone(zone)
-                days[position] = np.datetime64(moment.date(), "D")
+        for position, instant in enumerate(moments):
+            if instant is not None:
+                local = instant.replace(tzinfo=UTC).astimezone(zone)
+                days[position] = np.datetime64(local.date(), "D")
         return days
     index = pd.DatetimeIndex(instants).tz_localize(UTC).tz_convert(zone).tz_localize(None)
     return index.to_numpy(dtype="datetime64[D]")
