@@ -3,6 +3,7 @@ check, export, and the reporter key a first local `uadash init` makes."""
 
 from __future__ import annotations
 
+import json
 import stat
 import tomllib
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.intake_support import (
     report_count,
 )
 from uadash import cli, config
+from uadash.reports.osdi import read_outreaches
 
 GOOD = (
     "UA,Target,Channel,Count,Date\nUA 44/22,Zhang Rui,Phone,2,2026-11-03\n44.22,,post,,2026-11-04\n"
@@ -104,6 +106,16 @@ def test_import_osdi_asks_for_the_campaign_mapping_then_imports(
     out = capsys.readouterr().out
     assert "Imported 7 reports" in out and "1 record with no targets" in out
     assert uadash(loaded, "check") == 0
+
+
+def test_import_osdi_names_one_outreach_in_the_singular(
+    loaded: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = read_outreaches(OSDI_SAMPLE)
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps([next(r for r in records if VIETNAM_CAMPAIGN in json.dumps(r))]))
+    assert uadash(loaded, "import-osdi", str(one)) == 1
+    assert f"{VIETNAM_CAMPAIGN}  (1 outreach)\n" in capsys.readouterr().err
 
 
 def test_a_first_local_init_creates_a_reporter_key_and_keeps_it(

@@ -32,7 +32,7 @@ from uadash.reports.sources import list_sources
 from uadash.reports.writer import batch_count_differences, rebuild_rollup, rollup_differences
 from uadash.store.engine import transaction
 from uadash.vocab import ReportSource, parse_channel
-from uadash.wording import number
+from uadash.wording import number, plural
 
 
 def add_commands(commands: Any) -> None:
@@ -229,7 +229,7 @@ def _import_osdi(engine: Engine, args: argparse.Namespace) -> int:
     campaigns = _pairs(args.campaign, "--campaign", "URI=UA")
     if not campaigns:
         found = "\n".join(
-            f"  {c.uri or '(none)'}  ({number(c.outreaches)} outreaches)"
+            f"  {c.uri or '(none)'}  ({plural(c.outreaches, 'outreach', 'outreaches')})"
             for c in campaigns_in(records)
         )
         raise CommandError(

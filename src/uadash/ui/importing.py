@@ -23,7 +23,7 @@ from uadash.reports.csv_import import CsvOptions, CsvPreview
 from uadash.reports.intake import DateOrder, Field, ImportResult, IntakeError
 from uadash.ui import session
 from uadash.vocab import Channel, ReportSource
-from uadash.wording import number
+from uadash.wording import number, plural
 
 RESULT_KEY = "import.result"  # (upload id, ImportResult) of the last import
 NOTICE_KEY = "import.notice"  # a message to show after a rerun (undo, staff entry)
@@ -218,13 +218,13 @@ def _osdi_file(engine: Any, data: bytes, *, name: str, upload_id: str, actor: Ac
     campaigns = osdi.campaigns_in(records)
     choices = queries.case_choices(engine)
     labels = {choice.ref: f"{choice.label} — {choice.title}" for choice in choices}
-    st.markdown(
-        f"**{number(len(records))} outreaches.** Choose the case each advocacy campaign is for:"
-    )
+    found = plural(len(records), "outreach", "outreaches")
+    st.markdown(f"**{found}.** Choose the case each advocacy campaign is for:")
     mapping: dict[str, str] = {}
     for campaign in campaigns:
+        held = plural(campaign.outreaches, "outreach", "outreaches")
         ref = st.selectbox(
-            f"{campaign.uri or '(no campaign)'} ({number(campaign.outreaches)} outreaches)",
+            f"{campaign.uri or '(no campaign)'} ({held})",
             [None, *labels],
             format_func=lambda r: "— not mapped —" if r is None else labels[r],
             key=f"campaign-{upload_id}-{campaign.uri}",
