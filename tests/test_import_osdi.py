@@ -23,7 +23,7 @@ from tests.intake_support import (
     stored_reports,
 )
 from uadash.access import PermissionDenied
-from uadash.reports.intake import IntakeError
+from uadash.reports.intake import IntakeError, problems_frame
 from uadash.reports.osdi import OsdiOptions, campaigns_in, import_osdi, read_outreaches
 from uadash.vocab import Channel
 
@@ -99,6 +99,9 @@ def test_an_unknown_target_or_type_refuses_the_whole_record(loaded: Engine) -> N
     assert [(p.row, p.column) for p in result.problems] == [(2, "targets"), (3, "type")]
     assert "is not a target of UA 44.22" in result.problems[0].reason
     assert "is not a channel" in result.problems[1].reason
+    listed = problems_frame(result.problems)  # the import page's table, the --errors file
+    assert list(listed.columns) == ["record", "id", "field", "value", "reason"]
+    assert listed[["record", "field"]].values.tolist() == [[2, "targets"], [3, "type"]]
     assert result.written == 4  # records 2 and 3 left out whole
     typed = OsdiOptions(campaigns=MAPPING, types={"in-person": Channel.call})
     records[1]["targets"][1]["family_name"] = "Zhang"

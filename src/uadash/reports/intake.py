@@ -101,9 +101,18 @@ class Problem:
 
 
 PROBLEM_COLUMNS = ["row", "column", "value", "reason"]
+RECORD_PROBLEM_COLUMNS = ["record", "id", "field", "value", "reason"]
 
 
 def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
+    """The problem list as the file's own words name its parts: row and column for a CSV
+    file; record, its id and field for an OSDI file."""
+    if problems and all(p.unit == "record" for p in problems):
+        frame = pd.DataFrame(
+            [(p.row, p.label or "", p.column, p.value, p.reason) for p in problems],
+            columns=RECORD_PROBLEM_COLUMNS,
+        )
+        return frame.astype({"record": "Int64"})
     frame = pd.DataFrame(
         [(p.row, p.column, p.value, p.reason) for p in problems], columns=PROBLEM_COLUMNS
     )
