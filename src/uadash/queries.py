@@ -480,8 +480,14 @@ class Headline:
 
 
 def headline(engine: Engine, filters: CaseFilter, *, period: Period, today: date) -> Headline:
+    """The overview's figures. With `filters.whole_ua` a UA is one case, its latest update:
+    the actions count every update, the case counts leave the superseded ones out."""
     ids = matching_case_ids(engine, filters)
     query = select(Case.status, Case.deadline, Case.deadline_note).where(_in_ids(Case.id, ids))
+    if filters.whole_ua:
+        query = query.where(
+            Case.id.not_in(select(Case.supersedes_id).where(Case.supersedes_id.is_not(None)))
+        )
     with engine.connect() as connection:
         cases = connection.execute(query).all()
     states = [

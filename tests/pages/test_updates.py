@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import Engine, select
+from streamlit.testing.v1 import AppTest
 
 from tests.conftest import SEED_SAMPLE
 from tests.pages.conftest import open_app
@@ -67,10 +68,16 @@ def test_overview_counts_each_update_alone_or_the_whole_ua(seed_database: Engine
     )
     assert rows == {"44.22-2": 5, "44.22-3": 3}
     assert any("superseded by UA 44.22 (update 3)" in t for t in table["title_text"])
+    assert active(app) == number(2)  # both updates are stored as active
 
     app.toggle(key="overview-whole-ua").set_value(True).run()
     table = app.dataframe[0].value
     assert list(table["ref"]) == ["44.22-3"] and list(table["total_actions"]) == [8]
+    assert active(app) == number(1)  # one UA: its latest update
+
+
+def active(app: AppTest) -> str:
+    return next(m.value for m in app.metric if m.label == "Active cases")
 
 
 def test_present_counts_one_update_or_all_updates_of_its_ua(seed_database: Engine) -> None:
