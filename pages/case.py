@@ -9,6 +9,7 @@ from uadash.ui.badges import status_badges
 from uadash.ui.downloads import chart_with_downloads
 from uadash.ui.filters import bucket_picker, period_picker
 from uadash.ui.history import history_table
+from uadash.ui.layout import card_row, side_by_side
 from uadash.ui.metrics import change_metric, versus
 from uadash.ui.pickers import case_picker
 from uadash.ui.report_form import report_form_control
@@ -67,16 +68,16 @@ everything = queries.total_actions(engine, [case.id])
 shown = session.cached(
     figures.figures, filters=queries.CaseFilter(case_ids=(case.id,)), comparison=comparison
 )
-columns = st.columns(3)
+cards = card_row("case-figures")
 change_metric(
-    columns[0],
+    cards,
     f"Actions reported · {comparison.label}",
     shown.total,
     description=versus(comparison),
     help=day_range(period.start, period.end),
 )
-columns[1].metric("Actions reported, all time", number(everything), border=True)
-columns[2].metric(
+cards.metric("Actions reported, all time", number(everything), border=True)
+cards.metric(
     "Targets",
     number(sum(1 for target in case.targets if target.retired_at is None)),
     border=True,
@@ -94,7 +95,7 @@ else:
     else:
         # Download names: ua-44.22-2-channel-mix-2025-01-01-to-2025-03-31.png
         days = f"{period.start.isoformat()}-to-{period.end.isoformat()}"
-        left, right = st.columns([2, 1])
+        left, right = side_by_side("case-channels", grow=(2, 1))
         with left:
             chart_with_downloads(
                 charts.actions_over_time(
@@ -115,7 +116,7 @@ else:
             )
 
         by_target = queries.actions_by_target_over_time(engine, case, period=period, bucket=bucket)
-        left, right = st.columns([2, 1])
+        left, right = side_by_side("case-targets", grow=(2, 1))
         with left:
             chart_with_downloads(
                 charts.actions_by_target_over_time(

@@ -10,6 +10,7 @@ from uadash.ui import session, state
 from uadash.ui.badges import status_cells, status_column_colours
 from uadash.ui.downloads import altair_chart
 from uadash.ui.filters import bucket_picker, case_filter, period_picker, updates_toggle
+from uadash.ui.layout import card_row
 from uadash.ui.metrics import change_metric, versus
 from uadash.wording import (
     between,
@@ -54,16 +55,16 @@ if arrivals:
 cases = session.cached(queries.list_cases, filters=filters, today=today, period=period)
 top = session.cached(queries.headline, filters=filters, period=period, today=today)
 numbers = session.cached(figures.figures, filters=filters, comparison=comparison)
-columns = st.columns([1.5, 1, 1, 1])
-change_metric(columns[0], "Actions reported", numbers.total, description=versus(comparison))
-columns[1].metric("Active cases", number(top.active_cases), border=True)
-columns[2].metric(
+cards = card_row("overview-figures")
+change_metric(cards, "Actions reported", numbers.total, description=versus(comparison))
+cards.metric("Active cases", number(top.active_cases), border=True)
+cards.metric(
     "Due within 7 days",
     number(top.due_soon),
     border=True,
     help="Active cases whose deadline is today or in the next 6 days.",
 )
-columns[3].metric(
+cards.metric(
     "Deadline passed",
     number(top.overdue),
     border=True,

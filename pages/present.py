@@ -7,6 +7,7 @@ from uadash import charts, figures, queries, summary
 from uadash.periods import bucket_for
 from uadash.ui import session, state
 from uadash.ui.downloads import chart_with_downloads
+from uadash.ui.layout import side_by_side
 from uadash.ui.metrics import change_metric
 from uadash.ui.present import present_filters, projector_style
 from uadash.ui.text import md
@@ -41,16 +42,15 @@ else:
     st.markdown(f"**{md(shown.scope, inline=True)}** · {when}")
 
 numbers = session.cached(figures.figures, filters=filters, comparison=comparison)
-# The total on its own, the channels side by side: each card wide enough for its digits.
-total_column, channel_column = st.columns([1, 3], gap="medium")
-with total_column, st.container(key="present-total"):
-    # What the change is against is in the line above: a description here would be cut.
-    change_metric(st, "Actions reported", numbers.total)
-with channel_column, st.container(key="present-channels"):
-    for column, (channel, change) in zip(
-        st.columns(len(numbers.by_channel)), numbers.by_channel.items(), strict=True
-    ):
-        change_metric(column, CHANNEL_TITLES[channel], change)
+# The total first, then the channels side by side; on a narrow screen the cards wrap onto
+# more lines rather than cut their labels and digits (sizes in ui/present.PROJECTOR_CSS).
+with st.container(key="present-figures", horizontal=True, gap="medium"):
+    with st.container(key="present-total"):
+        # What the change is against is in the line above: a description here would be cut.
+        change_metric(st, "Actions reported", numbers.total)
+    with st.container(key="present-channels", horizontal=True, gap="small"):
+        for channel, change in numbers.by_channel.items():
+            change_metric(st, CHANNEL_TITLES[channel], change)
 if previous is None:
     st.caption("A campaign's lifetime has no earlier period to compare with.")
 
@@ -63,7 +63,7 @@ else:
     over_time = session.cached(
         queries.actions_by_channel_over_time, filters=filters, period=period, bucket=bucket
     )
-    left, right = st.columns([3, 2], gap="large")
+    left, right = side_by_side("present-charts")
     with left:
         chart = charts.actions_over_time(
             over_time, bucket=bucket, title=f"Actions per {bucket.value}, by channel", period=period
@@ -80,7 +80,7 @@ else:
             "-".join(["actions-by-case", *stem]),
         )
 
-    left, right = st.columns([3, 2], gap="large")
+    left, right = side_by_side("present-compared")
     with left:
         compared = figures.channels_compared(
             numbers, previous_label=day_range(previous.start, previous.end) if previous else ""

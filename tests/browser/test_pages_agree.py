@@ -126,6 +126,35 @@ def test_present_shows_every_digit_at_projector_sizes(
     page.close()
 
 
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (820, 1180), (1024, 768)])
+@pytest.mark.parametrize(
+    "path", ["/", "/case?case=52.26-2&period=lifetime", "/present?period=this-year"]
+)
+def test_figures_and_charts_fit_a_phone_or_tablet_with_the_sidebar_open(
+    browser: Any, demo_server: str, width: int, height: int, path: str
+) -> None:
+    """On a narrow screen the cards wrap onto more rows and the charts go one under the
+    other, rather than cut a label, a figure or a chart."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{demo_server}{path}")
+    wait_for_script(page)
+    cards = page.evaluate(CUT_METRICS)
+    assert cards and all(re.search(r"\d", card["text"]) for card in cards)
+    assert [card for card in cards if card["cut"]] == []
+    # A chart drawn wider than the block it sits in is cut at the block's edge.
+    drawn = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+    page.wait_for_selector(drawn)
+    charts = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(c => {
+            const drawn = c.querySelector('canvas, svg');
+            const block = c.closest('[data-testid="stVerticalBlock"]');
+            return [c.innerText.slice(0, 40), drawn ? drawn.getBoundingClientRect().right : 0,
+                    block.getBoundingClientRect().right]; })"""
+    )
+    assert charts and [c for c in charts if c[1] > c[2] + 1] == []
+    page.close()
+
+
 def test_overview_on_a_phone_shows_status_and_days_left(browser: Any, demo_server: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{demo_server}/")
