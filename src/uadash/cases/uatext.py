@@ -147,7 +147,8 @@ class UaDraft:
 # --------------------------------------------------------------------------------------------
 
 _LABELS = (
-    r"E-?mail\s*\(via contact form\)|Contact form|Web ?form|E-?mail|Courriel|Correo|"
+    r"E-?mail\s*\(via contact form\)|Contact form|Web ?form|E-?mail|Courriel|"
+    r"Correo(?: electr[oó]nico)?|Saludo(?:\s*/\s*Salutation)?|Formule d['’]appel|"
     r"Phone|Tel\.?|Telephone|Telefon|Tél\.?|Fax(?:es)?|Telefax|Twitter|Facebook|Instagram|"
     r"Salutation|Anrede|Website|Telegrams|Telexes"
 )
@@ -201,7 +202,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\f", "\n").replace("\ufeff", "")
     text = re.sub(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]", " ", text)
-    lines = [line.rstrip() for line in text.split("\n")]
+    lines = _unmarked([line.rstrip() for line in text.split("\n")])
     counts = Counter(line.strip() for line in lines if line.strip())
     seen: set[str] = set()
     out: list[str] = []
@@ -218,6 +219,29 @@ def normalise(text: str) -> str:
             continue
         out.extend(_split_run_on(line))
     return "\n".join(out).strip("\n")
+
+
+_QUOTED = re.compile(r"^\s*>[> ]*")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")
+
+
+def _unmarked(lines: list[str]) -> list[str]:
+    """The UA under an e-mail's quoting and a repost's Markdown: "> " before every line of a
+    forwarded UA (mailing lists) is dropped when three or more lines have it; "## Take action",
+    "**Please send appeals … to:**" and "[text](url)" (Markdown blogs and wikis) are the words
+    alone, as a browser shows them."""
+    if sum(1 for line in lines if _QUOTED.match(line)) >= 3:
+        lines = [_QUOTED.sub("", line) for line in lines]
+    markdown = sum(1 for line in lines if _MD_HEADING.match(line) or _MD_EMPHASIS.search(line))
+    if markdown >= 2:
+        lines = [
+            _MD_LINK.sub(r"\1", _MD_EMPHASIS.sub(r"\2", _MD_HEADING.sub("", line)))
+            for line in lines
+        ]
+        lines = [line for line in lines if not re.fullmatch(r"\s*(?:-{3,}|\*{3,})\s*", line)]
+    return lines
 
 
 # A line that stops before its date ("PLEASE SEND APPEALS BEFORE" and the date on the next
@@ -301,7 +325,7 @@ _BILINGUAL = re.compile(r"\s/\s*(?:Dear|Sehr|Estimad|Señor|Monsieur|Madame|Exce
 def _split_salutation(line: str) -> list[str]:
     """ "Salutation: Dear Director Director Li Chunsheng …" (flattened): the rest is a new line."""
     match = _LABEL_LINE.match(line)
-    if not match or match["label"].lower() not in ("salutation", "anrede"):
+    if not match or not match["label"].lower().startswith(("salutation", "anrede", "saludo")):
         return [line]
     value = match["value"]
     if len(value.split()) <= 7 or _BILINGUAL.search(value):
@@ -483,6 +507,9 @@ def _sections(lines: list[str]) -> _Sections:
     if not any(role == "primary" for _, _, role in contact):
         contact = _contacts_without_heading(lines, headings) + contact
         contact.sort()
+    if not any(role == "primary" for _, _, role in contact):
+        used = {i for i, _, _ in contact} | {i for i, _ in letter} | set(headings)
+        contact = sorted(_labelled_blocks(lines, used) + contact)
     first = min(headings, default=len(lines))
     return _Sections(headings, contact, letter, first)
 
@@ -519,6 +546,41 @@ def _contacts_without_heading(
         out.append((i, lines[i], "primary"))
     has_contact = any(_LABEL_LINE.match(t) or _starts_with_title(t) for _, t, _ in out)
     return out if has_contact else []
+
+
+_BLOCK_LABEL = re.compile(r"^\s*(?:salutation|anrede|saludo|formule d['’]appel)\b", re.I)
+
+
+def _labelled_blocks(lines: list[str], used: set[int]) -> list[tuple[int, str, str]]:
+    """Contact blocks under no heading at all (an e-mail's "Write in Russian or your own
+    language." then the block; a bilingual or German text whose heading the table does not
+    know): the lines around a "Salutation:" line, up to a blank line, a heading or a sentence
+    above it, and down to a blank line. Such a block is a primary target."""
+    out: list[tuple[int, str, str]] = []
+    taken: set[int] = set()
+    for k, line in enumerate(lines):
+        if k in used or k in taken or not _BLOCK_LABEL.match(line):
+            continue
+        start = k
+        while start > 0 and (start - 1) not in used:
+            above = lines[start - 1].strip()
+            if not above or len(above) > 100 or re.search(r"[.:;!?]$", above):
+                break
+            start -= 1
+        block = list(range(start, k + 1))
+        end = k + 1
+        while end < len(lines) and end not in used and lines[end].strip():
+            if not _LABEL_LINE.match(lines[end]):
+                break
+            block.append(end)
+            end += 1
+        if not any(_starts_with_title(lines[j]) or _LABEL_LINE.match(lines[j]) for j in block[:-1]):
+            continue
+        taken.update(block)
+        out.extend((j, lines[j], "primary") for j in block)
+        if end < len(lines) and not lines[end].strip():
+            out.append((end, "", "primary"))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -958,12 +1020,17 @@ _OUTCOMES: tuple[tuple[Outcome, re.Pattern[str]], ...] = (
         r"wurden?\b(?:[^.]|\d\.|Nr\.){0,160}\bfreigelassen|ist frei)\b", re.I)),  # amnesty.de
     (Outcome.charges_dropped, re.compile(
         r"\bcharges?\b[^.]{0,60}\b(?:were|was|have been|has been) (?:dropped|withdrawn)|"
-        r"\b(?:dropped|withdrew) (?:all )?(?:the )?charges\b|\bcharges dropped\b|"
-        r"\b(?:was|were|been|court|judge)\s+(?:\w+\s+){0,2}?acquitted\b|"
+        r"\b(?:dropped|dropping|withdrew|withdrawing) (?:all )?(?:the )?(?:\w+ )?charges\b|"
+        r"\bcharges dropped\b|"
+        r"\b(?:was|were|been|court|judge|instance)\s+(?:\w+\s+){0,2}?acquitted\b|"
         r"\bfreigesprochen\b", re.I)),
     (Outcome.sentence_reduced, re.compile(
         r"\bsentences?\b[^.]{0,60}\b(?:was|were|has been|have been) (?:reduced|commuted)|"
         r"\bcommuted\b", re.I)),
+    # an end the vocabulary has no word for: an execution, a death in custody (IS, AIUK)
+    (Outcome.other, re.compile(
+        r"\b(?:was|were|has been|have been)\s+executed\b|\bexecuted (?:on|in|at)\b|"
+        r"\b(?:died|dies|death)\b[^.]{0,40}\bin (?:custody|detention|prison)\b", re.I)),
 )  # fmt: skip
 
 
@@ -1069,7 +1136,7 @@ _NOT_IN_NAMES = {
         Further Update Islamic Revolution Sharia Organizations Organisations Indigenous Civic
         Popular Community Communities Environment Still Without Detained Charge Charges Trial
         Threatened Jailed Imprisoned Sentenced Free Freed Held Missing Disappeared Death Risk
-        Danger Good News Dropped Against Student Students
+        Danger Good News Dropped Against Student Students Sie Schreiben Bitte
         """.split()  # noqa: SIM905
 } | set(MONTHS)
 
@@ -1187,12 +1254,27 @@ def _joined_paragraphs(lines: list[str], wanted: list[int]) -> list[tuple[int, s
     for i in wanted:
         text = lines[i].strip()
         name_list = previous >= 0 and _name_like(lines[previous].strip()) and _name_like(text)
-        if text and out and previous == i - 1 and lines[previous].strip() and not name_list:
+        # a headline in capitals above the first paragraph (IS 2013-): "ALABAMA PRISONER
+        # EXECUTED" / "Michael Dale Harper was …" are two, or the name runs into the headline
+        shouted = previous >= 0 and _shouted(lines[previous]) and not _shouted(text)
+        if (
+            text
+            and out
+            and previous == i - 1
+            and lines[previous].strip()
+            and not name_list
+            and not shouted
+        ):
             out[-1] = (out[-1][0], out[-1][1] + " " + text)  # a wrapped line, not one name a line
         elif text:
             out.append((i, text))
         previous = i
     return out
+
+
+def _shouted(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 8 and all(c.isupper() for c in letters)
 
 
 # Capitalised role nouns that stand before a name ("Die Umweltschützerin Lucía Hernández").
@@ -1359,6 +1441,8 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
             re.I,
         ):
             continue
+        if _UA_NUMBER.search(line) or re.search(r"\s\|\s|^share\b", line, re.I):
+            continue  # "This is UA 91/22.", "Share on Facebook | Share on X": the page's, no one's
         if (
             block is None
             or block.closed
@@ -1713,6 +1797,9 @@ def _label(block: _Block, label: str, value: str, i: int, draft: UaDraft) -> Non
     t = block.target
     block.lines.append(i + 1)
     key = label.lower().rstrip(".")
+    key = {"correo electrónico": "correo", "correo electronico": "correo"}.get(key, key)
+    if key.startswith(("saludo", "formule d")):
+        key = "salutation"  # "Saludo / Salutation:" (Spanish-English), "Formule d'appel" (French)
     who = t.name or t.organisation or t.title or "a target"
     if key == "salutation" or key == "anrede":
         t.salutation = value.strip().strip("()") or None
