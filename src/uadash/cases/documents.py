@@ -111,6 +111,10 @@ def _html_text(html: str) -> str:
     drop = ["head", "script", "style", "noscript", "template", "svg", "nav", "form", "iframe"]
     for tag in soup(drop):
         tag.decompose()
+    # a cookie or consent banner (pages saved from a browser): the site's, not the UA's words
+    banner = re.compile(r"cookie|consent|gdpr", re.I)
+    for tag in [*soup.find_all(id=banner), *soup.find_all(class_=banner)]:
+        tag.decompose()
     for br in soup.find_all("br"):
         br.replace_with("\n")
     for tag in soup.find_all(_BLOCKS):

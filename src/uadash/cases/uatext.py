@@ -25,6 +25,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 from typing import Any
 
 from uadash.cases.ua_words import (
@@ -232,15 +233,23 @@ def _unmarked(lines: list[str]) -> list[str]:
     forwarded UA (mailing lists) is dropped when three or more lines have it; "## Take action",
     "**Please send appeals … to:**" and "[text](url)" (Markdown blogs and wikis) are the words
     alone, as a browser shows them."""
+    front = lines and lines[0].strip() == "---" and "---" in (s.strip() for s in lines[1:30])
+    if front:
+        end = next(k for k in range(1, len(lines)) if lines[k].strip() == "---")
+        lines = lines[end + 1 :]  # a blog post's front matter ("layout: post", "title: …")
     if sum(1 for line in lines if _QUOTED.match(line)) >= 3:
         lines = [_QUOTED.sub("", line) for line in lines]
     markdown = sum(1 for line in lines if _MD_HEADING.match(line) or _MD_EMPHASIS.search(line))
-    if markdown >= 2:
+    if markdown >= 2 or (markdown and front):
         lines = [
             _MD_LINK.sub(r"\1", _MD_EMPHASIS.sub(r"\2", _MD_HEADING.sub("", line)))
             for line in lines
         ]
-        lines = [line for line in lines if not re.fullmatch(r"\s*(?:-{3,}|\*{3,})\s*", line)]
+        lines = [
+            line.replace("**", "")
+            for line in lines
+            if not re.fullmatch(r"\s*(?:-{3,}|\*{3,})\s*", line)
+        ]
     return lines
 
 
@@ -624,6 +633,9 @@ _UPDATE_RULES: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(rf"\bthis is the ({_ORDINAL}) update\b", re.I), None),
     # "FI 103/22-4", "UA 103/22-4" (IS file names and headers)
     (re.compile(r"\b(?:FI|FU|UA)[\s:-]*\d{1,3}[/.](?:\d{4}|\d{2})-(\d{1,2})\b"), None),
+    # "UA 60/22 Update 2", "UA 60.22 - update 3" (sections' and reposts' headers)
+    (re.compile(r"\b(?:UA|FI)[\s:]*\d{1,3}[/.](?:\d{4}|\d{2})\s*[-–—,:]?\s*update\s*(?:no\.?\s*)?(\d{1,2})\b",
+                re.I), None),
     # "Second Urgent Action 44.22", "THIRD UA 60/16", "Fourth update", "second FI"
     (re.compile(rf"\b({_ORDINAL})\s+(?:urgent action|UA|update|FI|further information)\b", re.I),
      None),
@@ -750,8 +762,8 @@ def _title(lines: list[str], draft: UaDraft) -> None:
         text = line.strip()
         if not text or _SKIP_TITLE.match(text) or _DATE_LINE.match(text):
             continue
-        if _SITE_LINE.match(text):
-            continue
+        if _SITE_LINE.match(text) or re.search(r"\bcookies?\b", text, re.I):
+            continue  # the site's lines; a cookie banner (pages saved from a browser)
         if _MAIL_HEADER.match(text):
             continue  # e-mail headers
         text = re.sub(r"^document\s*[-–—]\s*|^\[[^\]]*\]\s*", "", text, flags=re.I)
@@ -778,7 +790,7 @@ def _title(lines: list[str], draft: UaDraft) -> None:
             flags=re.I,
         )
         bare = re.sub(r"\b[A-Z]{3}\s+\d{2}/\d{3,5}/\d{4}\b", " ", bare)
-        bare = re.sub(rf"\b{_ORDINAL}\b", " ", bare, flags=re.I)
+        bare = re.sub(rf"\b{_ORDINAL}\b|\bupdate\s*\d{{1,2}}\b", " ", bare, flags=re.I)
         bare = re.sub(
             r"\b(?:weitere informationen zu|further information on)\b", " ", bare, flags=re.I
         )
@@ -900,6 +912,11 @@ _DEADLINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("AIUSA, Canada",
          rf"(?:contact|write|send)\b[^.:]{{0,60}}?\b(?:by|before|until)\s+({DATE})"),
         ("any", rf"\bdeadline\s*(?:is|:)?\s*({DATE})"),
+        ("Ireland, reposts",
+         rf"\bdeadline (?:for (?:appeals|actions?|letters)|to (?:act|write))\s*(?:is|:)?\s*"
+         rf"({DATE})"),
+        ("French sections",
+         rf"\b(?:appels?|écrivez|ecrivez)\b[^.]{{0,40}}?\bavant le\s+({DATE})"),
         ("Germany", rf"(?:schreiben sie|appelle?)\b[^.]{{0,40}}?\bbis (?:zum\s+)?({DATE})"),
         ("Germany", rf"\bbis (?:zum\s+)?({DATE})"),
         ("IS 1990s", rf"if sending appeals after\s+(?:the\s+)?({DATE})"),
@@ -1333,7 +1350,25 @@ def _tokens(text: str) -> set[str]:
 
 def _same_person(a: str, b: str) -> bool:
     ta, tb = _tokens(a), _tokens(b)
-    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) >= 0.5
+    if not (ta and tb) or len(ta & tb) / min(len(ta), len(tb)) < 0.5:
+        return False
+    wa, wb = _tokens_in_order(a), _tokens_in_order(b)
+    shared = ta & tb
+    if len(shared) == 1 and len(wa) > 1 and len(wb) > 1:
+        (word,) = shared
+        if word not in (wa[-1], wb[-1]) and word in (wa[0], wb[0]):
+            # only a first word is shared: a common given name ("Mohamed Adel", "Counsellor
+            # Mohamed Shawky") or a family name ("Zhang Rui", "Zhang Jian") is two people,
+            # unless the rest is a misspelling of one name ("Wang Jiangbing", "Wang Jianbing")
+            rest_a = " ".join(wa[wa.index(word) + 1 :])
+            rest_b = " ".join(wb[wb.index(word) + 1 :])
+            return SequenceMatcher(None, rest_a, rest_b).ratio() >= 0.8
+    return True
+
+
+def _tokens_in_order(text: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", plain).split()
 
 
 # --- targets --------------------------------------------------------------------------------
@@ -1436,7 +1471,8 @@ def _targets(sections: _Sections, draft: UaDraft) -> None:
             _label(block, label["label"], label["value"].strip(), i, draft)
             continue
         if re.match(
-            r"^(?:\*?note\b|\*|we suggest|since there are|please\b|\[.*\]$|name\s+address\b)",
+            r"^(?:\*?note\b|\*|we suggest|since there are|please\b|\[.*\]$|name\s+address\b"
+            r"|deadline\b)",
             line,
             re.I,
         ):
@@ -1574,6 +1610,19 @@ def _block_line(block: _Block, line: str, i: int) -> None:
     then the organisation, then the address."""
     t = block.target
     block.lines.append(i + 1)
+    head, _, tail = line.partition(", ")
+    if (
+        not t.name
+        and not t.title
+        and tail
+        and _opens_with_honorific(head)
+        and _starts_with_title(tail)
+        and not re.search(r"\d", line)
+    ):
+        # "H.E. Evangelina Bernas, Ambassador of the Republic of the Philippines" (Ireland, UK):
+        # the person, then the office
+        t.name, t.title = head, tail
+        return
     if len(line.split()) > 9 and not block.address and not t.name:
         _one_line_block(block, line)
         return
@@ -1611,7 +1660,9 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         if name and not t.name and not ORG_WORDS.search(name):
             t.title, t.name = title, name
             return
-        if not ORG_WORDS.search(line) or re.match(r"^\S+(?:,|\s+(?:of|for|de|del)\b)", line, re.I):
+        office = re.match(r"^(?:\S+,|(\S+(?:\s+\S+){0,2}?)\s+(?:of|for|de|del)\b)", line, re.I)
+        if not ORG_WORDS.search(line) or (office and not ORG_WORDS.search(office[1] or "")):
+            # "Minister of Interior", "Inspector General of Police": an office, its title
             t.title = line
             return
         if tail and ORG_WORDS.search(tail) and not ORG_WORDS.search(head) and not t.organisation:
