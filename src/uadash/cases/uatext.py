@@ -1165,6 +1165,7 @@ def _people(lines: list[str], sections: _Sections, draft: UaDraft) -> None:
     Relatives ("his wife X"), officials (the targets) and aliases ("known as X") are left out;
     a shorter or misspelt form of a name already found ("Huang Xueqin") is the same person."""
     letter_lines = {i for i, _ in sections.letter}
+    contact_lines = {i for i, _, _ in sections.contact}  # the targets' blocks: no one at risk
     body_end = min(
         [i for i, (h, _) in sections.headings.items() if h.kind in ("contacts", "cc", "end")]
         + [len(lines)]
@@ -1172,7 +1173,9 @@ def _people(lines: list[str], sections: _Sections, draft: UaDraft) -> None:
     wanted = [
         i
         for i, line in enumerate(lines)
-        if (i < body_end or i in letter_lines) and not _LABEL_LINE.match(line)
+        if (i < body_end or i in letter_lines)
+        and i not in contact_lines
+        and not _LABEL_LINE.match(line)
     ]
     scan = _joined_paragraphs(lines, wanted)
     target_names = [t.name for t in draft.targets if t.name]
@@ -1200,6 +1203,8 @@ def _people(lines: list[str], sections: _Sections, draft: UaDraft) -> None:
     clusters: list[tuple[str, dict[str, Any]]] = []  # one per person, the longest name kept
     for name, entry in stats.items():
         for k, (other, merged) in enumerate(clusters):
+            if entry["bad"] != merged["bad"] and (entry["role"] or merged["role"]):
+                continue  # "economist Ilham Tohti" and "his niece, Jewher Ilham": two people
             if _same_person(name, other):
                 merged["count"] += entry["count"]
                 merged["role"] |= entry["role"]
