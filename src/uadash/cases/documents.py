@@ -35,7 +35,8 @@ _UA_MARKERS = re.compile(
     r"\burgent action\b|\bUA\s*:?\s*\d{1,3}\s*[/.\-]\s*\d{2}|\bEXTRA\s+\d{1,3}/\d{2}|"
     r"\bFI\s*:?\s*\d{1,3}/\d{2}|\bfurther information on\b|\bsample letter\b|"
     r"\bsalutation\s*:|\bsend appeals\b|\brecommended action\b|\bbriefvorschlag\b|"
-    r"\bappelle? an\b|\bwrite to\s*:",
+    r"\bappelle? an\b|\bwrite to\s*:|\baction urgente\b|\bacci[oó]n urgente\b|"
+    r"\benvoyez vos appels\b|\bformule d['’]appel\s*:",
     re.I,
 )
 

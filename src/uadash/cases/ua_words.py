@@ -48,47 +48,47 @@ LANGUAGES = {
     name.lower(): english
     for english, names in {
         "English": "English Englisch Anglais Inglés",
-        "Chinese": "Chinese Mandarin Chinesisch",
+        "Chinese": "Chinese Mandarin Chinesisch Chinois Chino",
         "Spanish": "Spanish Spanisch Espagnol Español Castellano",
-        "French": "French Französisch Francais Français",
-        "Arabic": "Arabic Arabisch Arabe",
-        "Russian": "Russian Russisch",
-        "Portuguese": "Portuguese Portugiesisch",
-        "German": "German Deutsch",
-        "Italian": "Italian Italienisch",
-        "Turkish": "Turkish Türkisch",
-        "Persian": "Persian Farsi Persisch",
-        "Vietnamese": "Vietnamese Vietnamesisch",
+        "French": "French Französisch Francais Français Francés",
+        "Arabic": "Arabic Arabisch Arabe Árabe",
+        "Russian": "Russian Russisch Russe Ruso",
+        "Portuguese": "Portuguese Portugiesisch Portugais Portugués",
+        "German": "German Deutsch Allemand Alemán",
+        "Italian": "Italian Italienisch Italien Italiano",
+        "Turkish": "Turkish Türkisch Turc Turco",
+        "Persian": "Persian Farsi Persisch Persan",
+        "Vietnamese": "Vietnamese Vietnamesisch Vietnamien",
         "Thai": "Thai",
         "Japanese": "Japanese Japanisch",
         "Korean": "Korean Koreanisch",
         "Indonesian": "Indonesian Bahasa",
-        "Burmese": "Burmese",
+        "Burmese": "Burmese Birmanisch",
         "Khmer": "Khmer",
-        "Urdu": "Urdu",
+        "Urdu": "Urdu Ourdou",
         "Hindi": "Hindi",
         "Bengali": "Bengali Bangla",
         "Dutch": "Dutch Niederländisch",
         "Polish": "Polish Polnisch",
         "Ukrainian": "Ukrainian Ukrainisch",
-        "Belarusian": "Belarusian",
-        "Hebrew": "Hebrew Hebräisch",
+        "Belarusian": "Belarusian Belarussisch Weißrussisch Biélorusse",
+        "Hebrew": "Hebrew Hebräisch Hébreu",
         "Greek": "Greek Griechisch",
         "Swahili": "Swahili Kiswahili",
         "Amharic": "Amharic",
-        "Azerbaijani": "Azerbaijani Azeri",
-        "Kazakh": "Kazakh",
-        "Uzbek": "Uzbek",
-        "Tajik": "Tajik",
-        "Georgian": "Georgian",
-        "Armenian": "Armenian",
+        "Azerbaijani": "Azerbaijani Azeri Aserbaidschanisch Azerbaïdjanais",
+        "Kazakh": "Kazakh Kasachisch",
+        "Uzbek": "Uzbek Usbekisch",
+        "Tajik": "Tajik Tadschikisch",
+        "Georgian": "Georgian Georgisch",
+        "Armenian": "Armenian Armenisch",
         "Serbian": "Serbian",
         "Hungarian": "Hungarian Ungarisch",
         "Romanian": "Romanian",
         "Malay": "Malay",
-        "Tamil": "Tamil",
-        "Sinhala": "Sinhala Sinhalese",
-        "Nepali": "Nepali",
+        "Tamil": "Tamil Tamilisch",
+        "Sinhala": "Sinhala Sinhalese Singhalesisch",
+        "Nepali": "Nepali Nepalesisch",
         "Lao": "Lao",
         "Tagalog": "Tagalog Filipino",
     }.items()
@@ -146,6 +146,22 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "Viet Nam": ("Vietnam", "Vietnamese"), "Yemen": ("Yemeni",), "Zambia": (),
     "Zimbabwe": ("Zimbabwean",),
 }  # fmt: skip
+# French-language sections (amnesty.fr, .be, .ch, Canada francophone) name the country in
+# French in the title and the header ("ALGÉRIE : …", "Maroc et Sahara occidental").
+FRENCH_COUNTRY_NAMES = {
+    "Algérie": "Algeria", "Maroc": "Morocco", "Tunisie": "Tunisia", "Égypte": "Egypt",
+    "Arabie saoudite": "Saudi Arabia", "Chine": "China", "Russie": "Russian Federation",
+    "Biélorussie": "Belarus", "Bélarus": "Belarus", "Mexique": "Mexico", "Colombie": "Colombia",
+    "Turquie": "Türkiye", "Syrie": "Syria", "Irak": "Iraq", "Libye": "Libya", "Liban": "Lebanon",
+    "Tchad": "Chad", "Cameroun": "Cameroon", "Guinée": "Guinea", "Éthiopie": "Ethiopia",
+    "République démocratique du Congo": "Democratic Republic of the Congo",
+    "États-Unis": "United States", "Émirats arabes unis": "United Arab Emirates",
+    "Azerbaïdjan": "Azerbaijan", "Kazakhstan": "Kazakhstan", "Ouzbékistan": "Uzbekistan",
+    "Tadjikistan": "Tajikistan", "Inde": "India", "Indonésie": "Indonesia",
+    "Cambodge": "Cambodia", "Birmanie": "Myanmar", "Viêt Nam": "Viet Nam", "Brésil": "Brazil",
+    "Pérou": "Peru", "Équateur": "Ecuador", "Bahreïn": "Bahrain", "Koweït": "Kuwait",
+    "Yémen": "Yemen", "Soudan": "Sudan", "Érythrée": "Eritrea", "Nicaragua": "Nicaragua",
+}  # fmt: skip
 # amnesty.de / amnesty.ch write the country in German on a line of its own above the headline
 # ("RUSSISCHE FÖDERATION"); these are names, never demonyms.
 GERMAN_COUNTRY_NAMES = {
@@ -179,14 +195,18 @@ _COUNTRY_LOOKUP = {
     for canonical, aliases in COUNTRIES.items()
     for name in (canonical, *aliases)
     if name not in _DEMONYMS
-} | {_country_key(german): english for german, english in GERMAN_COUNTRY_NAMES.items()}
+} | {
+    _country_key(foreign): english
+    for foreign, english in (GERMAN_COUNTRY_NAMES | FRENCH_COUNTRY_NAMES).items()
+}
 _COUNTRY_RE = re.compile(
     r"(?<![\w-])("
     + "|".join(
         re.escape(name).replace("'", "['’]")
         for name in sorted(
             [n for c, a in COUNTRIES.items() for n in (c, *a) if n not in _DEMONYMS]
-            + list(GERMAN_COUNTRY_NAMES),
+            + list(GERMAN_COUNTRY_NAMES)
+            + list(FRENCH_COUNTRY_NAMES),
             key=len,
             reverse=True,
         )

@@ -156,7 +156,7 @@ _LABELS = (
 _LABEL_LINE = re.compile(
     rf"^\s*(?P<label>{_LABELS})\s*(?:\([^)]*\))?\s*[:：]\s*(?P<value>.*)$", re.I
 )
-_LABEL_INSIDE = re.compile(rf"[\s,;(]+(?=(?:{_LABELS})\s*(?:\([^)]*\))?\s*:)", re.I)
+_LABEL_INSIDE = re.compile(rf"(?<!/)(?<!/\s)[\s,;(]+(?=(?:{_LABELS})\s*(?:\([^)]*\))?\s*:)", re.I)
 # Phrases that open a new line in a flattened repost (one long line) or a run-on PDF line.
 _BREAK_BEFORE_ALWAYS = re.compile(
     r"(?<=\S)\s+(?=Please check with your section office|Also send copies to|"
@@ -386,6 +386,7 @@ HEADINGS: tuple[Heading, ...] = (
     _h("contacts", r"(?:please\s+)?send\s+appeals?\s+to\b\s*:?\s*", "IS, AIUK"),
     _h("contacts", r"appeals?\s+to\s*:\s*", "IS 1990s"),
     _h("contacts", r"write\s+to\s*:\s*", "Canada, Ireland, UK"),
+    _h("contacts", r"envoyez\s+vos\s+appels\b[^:]*:\s*", "French-language sections"),
     _h(
         "contacts",
         r"target[’']?s contact details(?:\s*&\s*[“\"]?copies to[”\"]?)?\s*",
@@ -406,11 +407,18 @@ HEADINGS: tuple[Heading, ...] = (
     _h("cc", r"(?:and\s+)?cop(?:y|ies)(?:\s+to)?\s*:\s*", "IS 1990s, AIUK, Canada 'And copy:'"),
     _h("cc", r"and\s+copies\s+to\b\s*:?\s*", "AIUK"),
     _h("cc", r"cc\s*:\s*", "amnestyusa.org"),
+    _h("cc", r"(?:et\s+)?copies?\s+(?:à|a)\s*:\s*", "French-language sections"),
     _h("cc", r"(?:kopien?\s+an|sende\w* (?:eine\s+)?kopien?\s+an)\s*:?\s*", "Germany"),
     _h("letter", r"take action\s*:\s*write an appeal\b[^a-z]*?model letter\s*", "IS 2019-"),
     _h("letter", r"take action\s*:\s*write an appeal\b.*$", "IS 2019-"),
     _h("letter", r"(?:sample|model|suggested|draft)\s+letter\b\s*:?\s*", "AIUSA, Canada, UK"),
     _h("letter", r"urgent action letter\s*:?\s*", "IS 2017 template"),
+    _h(
+        "letter",
+        r"(?:carta modelo|modelo de carta|lettre[- ]type|lettre modèle|modèle de lettre)"
+        r"(?:\s*/\s*(?:sample|model) letter)?\s*:?\s*",
+        "Spanish- and French-language sections, bilingual texts",
+    ),
     _h("letter", r"(?:briefvorschlag|musterbrief|mustertext)\s*:?\s*", "Germany, Switzerland"),
     _h("action", r"take action\b\s*:?\s*$", "amnestyusa.org"),
     _h("action", r"recommended action\b.*$", "IS 1990s-2000s"),
@@ -597,7 +605,7 @@ def _labelled_blocks(lines: list[str], used: set[int]) -> list[tuple[int, str, s
 # --------------------------------------------------------------------------------------------
 
 _UA_NUMBER = re.compile(
-    r"\b(?:UA|EXTRA|FI|FU|Urgent\s+Action|UA-Nr\.?)\s*(?:No\.?|Nr\.?|number)?\s*[:#]?\s*"
+    r"\b(?:UA|EXTRA|FI|FU|Urgent\s+Action|UA-Nr\.?|(?-i:AU))\s*(?:No\.?|Nr\.?|number)?\s*[:#]?\s*"
     r"(?:(?:[A-Z][a-z]+|[A-Z]{2,})\s+){0,3}?"  # "UA: China Second 44.22"
     r"[-\s]?0*(\d{1,3})\s*[/.\-]\s*(\d{4}|\d{2})(?:\s*-\s*(\d{1,2}))?(?![\d/.]\d)",
     re.I,
@@ -684,7 +692,8 @@ def _update(lines: list[str], draft: UaDraft) -> None:
         return
     head = "\n".join(lines[:12])
     if draft.ua_number and re.search(
-        r"^\s*(?:urgent action\s*:|URGENT ACTION\b|UA\s+\d|EXTRA\s+\d|"
+        r"^\s*(?:urgent action\s*:|URGENT ACTION\b|UA\s+\d|EXTRA\s+\d|ACTION URGENTE\b|"
+        r"ACCI[OÓ]N URGENTE\b|"
         r"urgent action type and number:)",
         head,
         re.I | re.M,
@@ -696,6 +705,7 @@ def _update(lines: list[str], draft: UaDraft) -> None:
 
 _SKIP_TITLE = re.compile(
     r"^\s*(?:[-•*]\s*)?(?:urgent action|urgent actions|share:?|menu|skip to (?:main )?content|"
+    r"(?:urgent action\s*/\s*)?acci[oó]n urgente|action urgente|"
     r"home|donate|search|"
     r"\d{1,3}|external\b.*|public\b.*|ai index:.*|index:.*|distr:.*|amnesty international\b.*|"
     r"document\s*$)\s*$",
@@ -987,8 +997,8 @@ def _issued(lines: list[str], draft: UaDraft) -> None:
 
 _LANGUAGE_TRIGGERS = re.compile(
     r"(?:preferred languages?(?: to address targets?)?\s*:|languages?\s*:|"
-    r"\b(?:write|writing|appeals?|letters?|schreiben sie|schreibe|écrivez)\b(?:[^.:]|\d\.){0,70}?"
-    r"\b(?:in|auf)\b)\s*(?P<rest>[^.\n]{0,120})",
+    r"\b(?:write|writing|appeals?|letters?|schreiben sie|schreibe|écrivez|escriba)\b"
+    r"(?:[^.:]|\d\.){0,70}?\b(?:in|auf|en)\b)\s*(?P<rest>[^.\n]{0,120})",
     re.I,
 )
 
@@ -1002,7 +1012,9 @@ def _languages(lines: list[str], draft: UaDraft) -> None:
             names: list[str] = []
             for word in re.findall(r"[^\W\d_]+", match["rest"]):
                 english = LANGUAGES.get(word.lower())
-                if english and english not in names and word[0].isupper():
+                # French and Spanish write languages in lower case ("en arabe, en français")
+                foreign = english is not None and word.lower() != english.lower()
+                if english and english not in names and (word[0].isupper() or foreign):
                     names.append(english)
             if names:
                 draft.languages = names
@@ -1122,7 +1134,8 @@ _ROLE_BEFORE = re.compile(
 )
 _VERB_AFTER = re.compile(
     r"^(?:’s|'s)?\s*(?:,\s*(?:who|aged|\d{1,3},|a\b|an\b|the\b|one\b)|\(\s*(?:known|aka|also)|"
-    r"\s+(?:was|were|is|are|has|have|had|remains?|reportedly|faces?|stood|began|reinstated|"
+    r"\s+(?:a été|est|sont|ont été|reste|risque|fue|fueron|está|están|ha sido|permanece|"  # fr, es
+    r"was|were|is|are|has|have|had|remains?|reportedly|faces?|stood|began|reinstated|"
     r"went|risks?|could|will|may|must|should|continues?|been|sitzt|wurde|wird|ist|befindet|"
     r"droht|muss)\b)",
     re.I,
@@ -1302,7 +1315,7 @@ def _shouted(line: str) -> bool:
 # Capitalised role nouns that stand before a name ("Die Umweltschützerin Lucía Hernández").
 _ROLE_WORD = re.compile(
     r"(?:Die|Der|Das|Den|Dem|Des|Ein|Eine|Einen|Herr|Frau|Herrn|"
-    r"\w*(?:aktivist|journalist|verteidiger|schützer|anwalt|anwält|student|blogger|"
+    r"\w*(?i:aktivist|journalist|verteidiger|schützer|anwalt|anwält|student|blogger|"
     r"gewerkschafter|künstler|lehrer|ärzt|arzt)(?:in|innen|en)?|Activist|Journalist|Lawyer|"
     r"Blogger|Student|Defender|Poet|Artist|Writer|Doctor|Teacher|Rapper|Musician|Singer|"
     r"Researcher|Academic|Photographer|Filmmaker|Environmentalist|Unionist|Dissident|"
@@ -1641,6 +1654,18 @@ def _block_line(block: _Block, line: str, i: int) -> None:
         # Chief Public Prosecutor" / "Mr Ferzan Çitici", "OBERSTE JUSTIZAUTORITÄT" /
         # "Gholamhossein …" (amnesty.de): the office above, the person below
         t.title, t.name = t.name, line
+        return
+    if (
+        not t.name
+        and not t.title
+        and t.organisation
+        and not has_digits
+        and honorific
+        and _starts_with_title(t.organisation)
+    ):
+        # "Fiscal General y Jefa del Ministerio Público" / "Sra. María …": an office long
+        # enough to name its ministry, above the person
+        t.title, t.organisation, t.name = t.organisation, None, line
         return
     if t.name and t.name.isupper() and not t.title and _name_like(line) and not line.isupper():
         t.title, t.name = t.name, line
