@@ -321,7 +321,8 @@ def _split_label_tail(piece: str) -> list[str]:
 
 
 _SALUTATION_START = re.compile(
-    r"^(?:Dear|Your|His|Her|Excellency|Sehr geehrte[rs]?|Estimad[oa]s?|Señor|Monsieur|Madame)\b",
+    r"^(?:Dear|Your|His|Her|Excellency|Sehr geehrte[rs]?|Estimad[oa]s?|Señor|Monsieur|Madame|"
+    r"Уважаем\w*)\b",
     re.I,
 )
 _SALUTATION_WORDS = TITLE_WORDS | HONORIFICS | {"dear", "sir", "madam", "sir/madam", "/", "and"}
@@ -444,7 +445,7 @@ HEADINGS: tuple[Heading, ...] = (
 _SIGN_OFF = re.compile(
     r"^\s*(?:yours sincerely|sincerely|yours faithfully|yours respectfully|respectfully|"
     r"kind regards|best regards|regards|mit freundlichen grüßen|hochachtungsvoll|atentamente|"
-    r"cordialement|veuillez agréer)\b",
+    r"cordialement|veuillez agréer|с уважением)\b",
     re.I,
 )
 _GENERIC_CC = re.compile(
@@ -527,8 +528,35 @@ def _sections(lines: list[str]) -> _Sections:
     if not any(role == "primary" for _, _, role in contact):
         used = {i for i, _, _ in contact} | {i for i, _ in letter} | set(headings)
         contact = sorted(_labelled_blocks(lines, used) + contact)
+    if not letter:
+        letter = _letter_without_heading(lines, headings)
+        if letter:
+            start, end = letter[0][0], letter[-1][0]
+            contact = [row for row in contact if not start <= row[0] <= end]
     first = min(headings, default=len(lines))
     return _Sections(headings, contact, letter, first)
+
+
+def _letter_without_heading(
+    lines: list[str], headings: dict[int, tuple[Heading, str]]
+) -> list[tuple[int, str]]:
+    """A sample letter with no heading (a section's Word file, a repost): a greeting standing
+    alone ("Dear Minister,", "Уважаемый Генеральный прокурор,"), a paragraph or more, and a
+    sign-off ("Yours sincerely,", "С уважением,") within 40 lines. The greeting is no
+    "Salutation:" line and comes after the first lines of the text."""
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if i < 3 or i in headings or not _SALUTATION_START.match(text):
+            continue
+        if not text.endswith((",", ":")) or len(text.split()) > 10 or _LABEL_LINE.match(text):
+            continue
+        for k in range(i + 2, min(i + 40, len(lines))):
+            if k in headings:
+                break
+            if _SIGN_OFF.match(lines[k].strip()):
+                tail = [j for j in range(k + 1, min(k + 3, len(lines))) if j not in headings]
+                return [(j, lines[j]) for j in range(i, k + 1)] + [(j, lines[j]) for j in tail]
+    return []
 
 
 def _addressee_before_salutation(lines: list[str], start: int) -> list[int]:
