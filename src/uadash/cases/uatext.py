@@ -857,6 +857,8 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
     rules = (
         (r"\(\s*([^():]+?)\s*:\s*(?:UA|Urgent Action)\b", None),
         (r"^\s*(?:document\s*[-–]\s*)?([^:]{3,40}?)\s*:", "title"),
+        # "Fourth Urgent Action 48.22: … Facing Execution (Iran)" (amnestyusa.org)
+        (r"\(\s*([^():]{3,40}?)\s*\)\s*$", "title"),
         (r"\bUA\s*:?\s*((?:[A-Z][\w’']+\s+){1,3}?)(?:" + _ORDINAL + r"\s+)?\d{1,3}[./]\d{2}", None),
         (r"\bIndex\s*:?\s*[A-Z]{3}\s+\d{2}/\d{3,5}/\d{4}\s+(.+?)\s+(?:Date|Issue)", None),
         (r"^\s*([A-Z][A-Z .'’()/-]{2,40})\s*:\s+\S", None),
@@ -885,8 +887,12 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
     for target in targets:
         if target.role != "primary" or not target.address:
             continue
-        if re.search(r"embassy|embajada|botschaft|ambassade", target.organisation or "", re.I):
-            continue
+        if re.search(
+            r"embassy|embajada|botschaft|ambassade|\bmission\b|\bc/o\b",
+            f"{target.organisation or ''} {target.address or ''}",
+            re.I,
+        ):
+            continue  # an embassy's or a UN mission's address ("c/o Permanent Mission …")
         last = target.address.splitlines()[-1]
         for match in _COUNTRY_RE.finditer(last):
             if country := _country_of(match[1]):
@@ -1773,8 +1779,13 @@ def _title_then_name(who: str, organisation: str) -> tuple[str | None, str | Non
     org_words = {w.lower() for w in re.findall(r"[\w'’-]+", organisation)}
     words = who.split()
     k = len(words)
+    # the word after "of (the)" is the office's ("Head of the Judiciary X"), never the name's
+    of = [n for n, w in enumerate(words[:-1]) if w.lower() in ("of", "for")]
+    floor = 1
+    if of:
+        floor = of[0] + 2 + (words[of[0] + 1].lower() == "the")
     while (
-        k > 1
+        k > floor
         and (words[k - 1][0].isupper() or words[k - 1] in ("bin", "al", "de", "ibn"))
         and words[k - 1].lower() not in org_words
         and words[k - 1].lower() not in TITLE_WORDS
@@ -1783,6 +1794,9 @@ def _title_then_name(who: str, organisation: str) -> tuple[str | None, str | Non
     if 1 <= len(words) - k <= 6 and k >= 1:
         return " ".join(words[:k]), " ".join(words[k:])
     return who, None
+
+
+_GIVEN_NAME_TITLES = {"amir", "emir", "sultan"}
 
 
 def _split_title(line: str) -> tuple[str | None, str | None]:
@@ -1794,13 +1808,15 @@ def _split_title(line: str) -> tuple[str | None, str | None]:
     while k < len(words) and (
         _is_title_word(words[k]) or words[k].lower().strip(",") in HONORIFICS
     ):
+        if title_words and words[k].lower() in _GIVEN_NAME_TITLES and k + 1 < len(words):
+            break  # "Ambassador Amir Saeid Iravani": after an office, Amir is a given name
         if _is_title_word(words[k]):
             title_words.append(words[k].strip(","))
         k += 1
     rest = words[k:]
     if not rest or rest[0].lower() in ("of", "for", "de", "del", "and", "to", "&", "at"):
         return line, None
-    if any(w.lower().strip(",") in TITLE_WORDS for w in rest):
+    if any(w.lower().strip(",") in TITLE_WORDS - _GIVEN_NAME_TITLES for w in rest):
         return line, None  # "Crown Prince and Prime Minister": all of it is the title
     named = [w for w in rest if w[0].isupper() or re.match(r"(?:al|el|ad|as|an)-[A-Z]", w)]
     if len(named) < 2 and not (len(rest) == 1 and k):
@@ -1851,6 +1867,7 @@ def _one_line_block(block: _Block, line: str) -> None:
         while who_words and who_words[-1].lower() in TITLE_WORDS and len(who_words) > 2:
             rest = who_words.pop() + " " + rest
     who = " ".join(who_words).strip(" ,")
+    who = re.sub(r"\s+c/o$", "", who)  # "Head of the Judiciary X c/o Permanent Mission …"
     if org and "," in who:
         # "Director Li Chunsheng, Guangdong Provincial Department …", "Head of the Judiciary,
         # Ebrahim Raisi, c/o Embassy …": what follows the person's comma is the organisation's
@@ -1976,7 +1993,16 @@ def _letter(sections: _Sections, draft: UaDraft) -> None:
     current: list[str] = []
     used: list[int] = []
     sign_off: list[str] = []
+    split_rows: list[tuple[int, str]] = []
     for i, line in body_rows:
+        # "… and release him. Sincerely," (a letter flattened onto one line): the sign-off apart
+        tail = re.match(
+            r"^(.*[.!?])\s+((?:yours sincerely|sincerely|yours faithfully|respectfully)\b.*)$",
+            line.strip(),
+            re.I,
+        )
+        split_rows.extend([(i, tail[1]), (i, tail[2])] if tail else [(i, line)])
+    for i, line in split_rows:
         text = line.strip()
         if sign_off or _SIGN_OFF.match(text):
             sign_off.append(text)
@@ -2004,8 +2030,9 @@ def _letter(sections: _Sections, draft: UaDraft) -> None:
 def _letter_salutation(line: str) -> tuple[str | None, str]:
     if not _SALUTATION_START.match(line):
         return None, line
-    if len(line) <= 120 and (line.endswith((",", ":")) or "," not in line):
-        return line, ""
+    whole = line.endswith((",", ":")) and (line.count(",") <= 1 or len(line) <= 80)
+    if len(line) <= 120 and (whole or "," not in line):
+        return line, ""  # not "Dear Mr X, I urge you … Sincerely," (a one-line letter)
     comma = line.find(",")
     while comma != -1 and "/" in line[comma + 1 : comma + 4]:
         comma = line.find(",", comma + 1)  # "Dear Director Zhang Rui, / Chief Procurator …,"
