@@ -1269,8 +1269,16 @@ def _people(lines: list[str], sections: _Sections, draft: UaDraft) -> None:
         and not any(_same_person(name, t) for t in target_names)
         and (entry["role"] or entry["count"] >= 2)
     ]
+    claimed: set[int] = set()  # each listed person stands for one name found, at most
     for name, line_no in _listed_people(lines):
-        if not any(_same_person(name, other) for other, _ in chosen):
+        same = [k for k, (other, _) in enumerate(chosen) if _same_person(name, other)]
+        free = [k for k in same if k not in claimed]
+        if free:
+            claimed.add(free[0])
+        else:
+            # "Krishna Prasad Dhakal (m)" / "Sita Dhakal (f), his wife" (IS header lines): one
+            # family name, two people
+            claimed.add(len(chosen))
             chosen.append((name, {"lines": [line_no]}))
     draft.people = [name for name, _ in chosen]
     if chosen:
