@@ -31,6 +31,7 @@ MONTHS = {
 _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 DATE = (
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"  # 18 October 2018
+    rf"|\d{{1,2}}\s+de\s+{_MONTH}\s+(?:de|del)\s+\d{{4}}"  # 14 de agosto de 2023 (Spanish)
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # March 18, 2025
     r"|\d{4}-\d{2}-\d{2}"  # 2025-03-18
     r"|\d{1,2}\.\d{1,2}\.\d{4})"  # 18.03.2025 (German and Swiss pages)
@@ -234,6 +235,7 @@ TITLE_WORDS = {
         Generalstaatsanwältin Ministerin Presidente Ministro Ministra Fiscal Embajador
         Embajadora Procureur Ministre Chargé Consul Senator Governor-General Lieutenant Major
         Sheriff Chargé d'Affaires Regional Provincial State National Attorney-General Ombudsman
+        Executive
         Ombudsperson Registrar Viceroy Monarch Lord
         """.split()  # noqa: SIM905
 }

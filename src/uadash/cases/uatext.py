@@ -788,7 +788,9 @@ def _title(lines: list[str], draft: UaDraft) -> None:
         ),
         0,
     )
-    chatter = re.compile(r"^(?:from|subject|sent)\s*:|forwarded|reposted|dear friends", re.I)
+    chatter = re.compile(
+        r"^(?:from|subject|sent)\s*:|forwarded|reposted|dear friends|\bwrote\s*:\s*$", re.I
+    )  # "On Mon, 3 Apr 2023 at 10:12, UA Desk <…> wrote:" (a reply quoting the UA)
     if not any(chatter.search(line) for line in lines[:start]):
         start = 0
     forwarded = [
@@ -863,6 +865,8 @@ def _country(lines: list[str], draft: UaDraft, targets: list[DraftTarget]) -> No
         (r"\bIndex\s*:?\s*[A-Z]{3}\s+\d{2}/\d{3,5}/\d{4}\s+(.+?)\s+(?:Date|Issue)", None),
         (r"^\s*([A-Z][A-Z .'’()/-]{2,40})\s*:\s+\S", None),
         (r"^\s*(?:country|land|pays|país)\s*:\s*(.+)$", None),
+        # "RUSSIAN FEDERATION  UA 14/23  AI Index: …" (IS 2019- header line)
+        (r"^\s*([A-Z][A-Z .'’-]{2,40}?)\s{2,}(?:UA|FI|EXTRA)\s*:?\s*\d", None),
         # amnesty.de: the country alone on a line above the headline ("RUSSISCHE FÖDERATION")
         (r"^\s*([^\W\d][\w .'’-]{2,40}?)\s*$", "top"),
     )
@@ -929,6 +933,7 @@ def _parse_date(text: str) -> date | None:
     m = re.match(r"(\d{1,2})\.(\d{1,2})\.(\d{4})$", text)
     if m:
         return _date(int(m[3]), int(m[2]), int(m[1]))
+    text = re.sub(r"^(\d{1,2})\s+de\s+(\S+)\s+del?\s+", r"\1 \2 ", text)  # "14 de agosto de 2023"
     m = re.match(r"(\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?([^\W\d]+)\.?,?\s+(\d{4})$", text)
     if m and m[2].lower() in MONTHS:
         return _date(int(m[3]), MONTHS[m[2].lower()], int(m[1]))
@@ -958,6 +963,9 @@ _DEADLINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("any", rf"\bdeadline\s*(?:is|:)?\s*({DATE})"),
         ("Ireland, reposts",
          rf"\bdeadline (?:for (?:appeals|actions?|letters)|to (?:act|write))\s*(?:is|:)?\s*"
+         rf"({DATE})"),
+        ("Spanish-language sections",
+         rf"\b(?:llamamientos?|cartas?|escrib\w*|env[ií]\w*)\b[^.]{{0,40}}?\bantes del?\s+"
          rf"({DATE})"),
         ("French sections",
          rf"\b(?:appels?|écrivez|ecrivez)\b[^.]{{0,40}}?\bavant le\s+({DATE})"),
@@ -1031,7 +1039,7 @@ def _issued(lines: list[str], draft: UaDraft) -> None:
 
 _LANGUAGE_TRIGGERS = re.compile(
     r"(?:preferred languages?(?: to address targets?)?\s*:|languages?\s*:|"
-    r"\b(?:write|writing|appeals?|letters?|schreiben sie|schreibe|écrivez|escriba)\b"
+    r"\b(?:write|writing|appeals?|letters?|schreiben sie|schreibe|écrivez|escrib[ae]n?)\b"
     r"(?:[^.:]|\d\.){0,70}?\b(?:in|auf|en)\b)\s*(?P<rest>[^.\n]{0,120})",
     re.I,
 )
@@ -1160,6 +1168,7 @@ _ROLE_BEFORE = re.compile(
     r"conscience|coordinators?|leaders?|members?|poets?|artists?|writers?|doctors?|teachers?|"
     r"trade unionists?|dissidents?|academics?|researchers?|critics?|clerics?|protesters?|"
     r"rappers?|filmmakers?|photographers?|workers?|farmers?|opposition figures?|politicians?|"
+    r"organi[sz]ers?|"
     r"priests?|bishops?|pastors?|imams?|monks?|nuns?|"
     r"women|men|woman|man|boy|girl|youths?|human rights defenders?|environmentalists?|"
     r"release(?: of)?|free|concern (?:for|about)|case of|detention of|arrest of|charges against)"
@@ -1169,6 +1178,7 @@ _ROLE_BEFORE = re.compile(
 _VERB_AFTER = re.compile(
     r"^(?:’s|'s)?\s*(?:,\s*(?:who|aged|\d{1,3},|a\b|an\b|the\b|one\b)|\(\s*(?:known|aka|also)|"
     r"\s+(?:a été|est|sont|ont été|reste|risque|fue|fueron|está|están|ha sido|permanece|"  # fr, es
+    r"recibió|ha recibido|se encuentra|"
     r"was|were|is|are|has|have|had|remains?|reportedly|faces?|stood|began|reinstated|"
     r"went|risks?|could|will|may|must|should|continues?|been|sitzt|wurde|wird|ist|befindet|"
     r"droht|muss)\b)",
@@ -1310,6 +1320,8 @@ def _listed_people(lines: list[str]) -> list[tuple[str, int]]:
             continue
         if match["first"].isupper():
             continue  # "MYANMAR: JOURNALISTS SENTENCED TO PRISON": a headline, not a name
+        if _UA_NUMBER.match(match["first"]) or re.search(r"\bIndex\b", match["first"]):
+            continue  # "NIGERIA   UA 8/23   AI Index: …" (IS 2019- header): no names
         entries = [(match["first"], i)]
         for k in range(i + 1, min(i + 12, len(lines))):
             if not lines[k].startswith("  ") or not lines[k].strip():
