@@ -1100,8 +1100,9 @@ _OUTCOMES: tuple[tuple[Outcome, re.Pattern[str]], ...] = (
         r"\bcommuted\b", re.I)),
     # an end the vocabulary has no word for: an execution, a death in custody (IS, AIUK)
     (Outcome.other, re.compile(
-        r"\b(?:was|were|has been|have been)\s+executed\b|\bexecuted (?:on|in|at)\b|"
-        r"\b(?:died|dies|death)\b[^.]{0,40}\bin (?:custody|detention|prison)\b", re.I)),
+        r"\b(?:was|were|has been|have been)\s+executed\b|"
+        r"\b(?:died|dies)\b[^.]{0,40}\bin (?:custody|detention|prison)\b|"
+        r"\bdeath in (?:custody|detention)\b", re.I)),
 )  # fmt: skip
 
 
@@ -1168,7 +1169,8 @@ _ROLE_BEFORE = re.compile(
     r"conscience|coordinators?|leaders?|members?|poets?|artists?|writers?|doctors?|teachers?|"
     r"trade unionists?|dissidents?|academics?|researchers?|critics?|clerics?|protesters?|"
     r"rappers?|filmmakers?|photographers?|workers?|farmers?|opposition figures?|politicians?|"
-    r"organi[sz]ers?|"
+    r"organi[sz]ers?|economists?|scholars?|scientists?|engineers?|publishers?|editors?|"
+    r"singers?|musicians?|athletes?|wrestlers?|footballers?|"
     r"priests?|bishops?|pastors?|imams?|monks?|nuns?|"
     r"women|men|woman|man|boy|girl|youths?|human rights defenders?|environmentalists?|"
     r"release(?: of)?|free|concern (?:for|about)|case of|detention of|arrest of|charges against)"
