@@ -1067,7 +1067,9 @@ def _languages(lines: list[str], draft: UaDraft) -> None:
 _NFA = re.compile(
     r"no further action is (?:required|needed|requested)|require[sd]? no further action|"
     r"no further (?:urgent )?action (?:is )?(?:required|needed)|"
-    r"keine weiteren (?:appelle|aktionen)|no further appeals",
+    r"keine weiteren (?:appelle|aktionen)|no further appeals|"
+    r"(?:please )?stop sending appeals|no longer (?:need|necessary|needed) to (?:send|write)|"
+    r"no (?:more|further) (?:letters|appeals|actions?) (?:are |is )?(?:needed|required|requested)",
     re.I,
 )
 
