@@ -24,8 +24,9 @@ Then it runs the real app with Streamlit's AppTest (in this process, no browser)
 
 for the overview, the case page of the busiest case (the latest update of its UA) and the
 present page, each over the same six periods (`SPANS`: `?period=` as a shared link gives it,
-from this quarter to the lifetime and ragged chosen dates). Beside it, "naive" reads every report into pandas
-and computes the overview's figures from them, the way a dashboard without rollups would.
+from this quarter to the lifetime and ragged chosen dates). Beside it, "naive" reads every
+report into pandas and computes the overview's figures from them, the way a dashboard
+without rollups would.
 """
 
 from __future__ import annotations
