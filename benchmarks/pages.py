@@ -46,7 +46,8 @@ import streamlit as st
 from sqlalchemy import Engine, create_engine, func, make_url, select, text
 from sqlalchemy.orm import aliased
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
 from uadash import queries
 from uadash.cases.files import case_files, load_case_files
@@ -143,7 +144,13 @@ def _count(engine: Engine, model: Any) -> int:
 
 
 def _warm_server() -> None:
-    """Run as a server that has served app.py once (see tests/pages/conftest.py)."""
+    """Run as a server that has served app.py once (see tests/pages/conftest.py), and keeps
+    the scripts' compiled code: AppTest makes a new script cache for every run, so each run
+    would compile app.py and the page again (with Streamlit's magic), which a server does
+    once."""
+    shared = ScriptCache()
+    app_test.ScriptCache = lambda: shared  # type: ignore[assignment,misc]
+    local_script_runner.ScriptCache = lambda: shared  # type: ignore[assignment,misc]
     original = PagesManager.__init__
 
     def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
