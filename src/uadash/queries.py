@@ -20,7 +20,14 @@ from sqlalchemy import ColumnElement, Engine, Select, func, literal, select, uni
 from sqlalchemy.orm import Session, selectinload
 
 from uadash.reports import rollups
-from uadash.store.models import ActionDaily, Case, IntakeSource, ReportBatch, Target
+from uadash.store.models import (
+    ActionDaily,
+    ActionMonthly,
+    Case,
+    IntakeSource,
+    ReportBatch,
+    Target,
+)
 from uadash.vocab import CaseStatus, Channel, TargetRole
 from uadash.wording import DUE_SOON_DAYS, attention_word, suggested_only
 
@@ -731,15 +738,31 @@ def case_period(engine: Engine, case: Case, *, today: date) -> Period:
 
 
 def first_action_day(engine: Engine, case_id: int) -> date | None:
-    query = select(func.min(ActionDaily.day)).where(ActionDaily.case_id == case_id)
-    with engine.connect() as connection:
-        value = connection.execute(query).scalar_one_or_none()
-    return pd.Timestamp(value).date() if value is not None else None
+    return _edge_day(engine, case_id, last=False)
 
 
 def last_action_day(engine: Engine, case_id: int) -> date | None:
-    query = select(func.max(ActionDaily.day)).where(ActionDaily.case_id == case_id)
+    return _edge_day(engine, case_id, last=True)
+
+
+def _edge_day(engine: Engine, case_id: int, *, last: bool) -> date | None:
+    """The first or last day a case has reports: the month from the monthly rollup, then the
+    day within that month from the daily one.
+
+    `max(day) … WHERE case_id = …` on the daily rollup alone took PostgreSQL 1.7 s at 10
+    million reports for a case whose reports ended two years ago: it walked the day index
+    from its end, skipping every other case's days, until it met one of this case's."""
+    edge = func.max if last else func.min
+    month_query = select(edge(ActionMonthly.day)).where(ActionMonthly.case_id == case_id)
     with engine.connect() as connection:
+        month = connection.execute(month_query).scalar_one_or_none()
+        if month is None:
+            return None
+        start = pd.Timestamp(month).date()
+        end = (pd.Timestamp(start) + pd.offsets.MonthEnd(1)).date()
+        query = select(edge(ActionDaily.day)).where(
+            ActionDaily.case_id == case_id, ActionDaily.day.between(start, end)
+        )
         value = connection.execute(query).scalar_one_or_none()
     return pd.Timestamp(value).date() if value is not None else None
 
