@@ -123,10 +123,21 @@ def fill(engine: Engine, *, cases: int, years: float, reports: int) -> str:
         generate_section_cases(engine, cases=cases, years=years, seed=SEED, today=TODAY)
         generate_demo_reports(engine, reports=reports, seed=SEED, today=TODAY)
         print(f"  filled in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if engine.dialect.name == "postgresql":
+        _analyze(engine)
     return (
         f"{_count(engine, ActionDaily):,} daily, {_count(engine, ActionWeekly):,} weekly, "
         f"{_count(engine, ActionMonthly):,} monthly rollup rows"
     )
+
+
+def _analyze(engine: Engine) -> None:
+    """VACUUM ANALYZE, as autovacuum does on a deployed PostgreSQL after a big load: the
+    planner's statistics and the visibility map that index-only scans need. (The shared test
+    server here runs with autovacuum off: without it, a lifetime chart's read of the weekly
+    rollup took 110 ms instead of 11.)"""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
 
 
 def _create_database(engine: Engine) -> None:
