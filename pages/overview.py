@@ -142,17 +142,31 @@ else:
         chosen = table.iloc[picked.selection.rows[0]]
         st.switch_page("pages/case.py", query_params={**keep, "case": chosen["ref"]})
 
-st.subheader("Actions over time")
-bucket = bucket_picker(key="overview")
-views = {
+VIEWS = {
     "By channel": (queries.actions_by_channel_over_time, charts.actions_over_time),
     "By case": (queries.actions_by_case_over_time, charts.actions_by_case_over_time),
 }
-for tab, (name, (query, chart)) in zip(st.tabs(list(views)), views.items(), strict=True):
-    with tab:
-        frame = session.cached(query, filters=filters, period=period, bucket=bucket)
-        if frame.empty:
-            st.write("No actions were reported in this period for these cases.")
-        else:
-            title = f"Actions per {bucket.value}, {name.lower()}"
-            altair_chart(chart(frame, bucket=bucket, title=title, period=period), width="stretch")
+
+
+@st.fragment
+def actions_over_time(filters: queries.CaseFilter, period: queries.Period) -> None:
+    """One chart, by channel or by case (not both in tabs: a hidden tab's chart was queried,
+    sent and drawn on every view too). A fragment: a click on its controls reruns only it."""
+    st.subheader("Actions over time")
+    left, right = st.columns([1, 1])
+    with left:
+        bucket = bucket_picker(key="overview")
+    with right:
+        name = st.segmented_control(
+            "Show", list(VIEWS), default="By channel", required=True, key="overview-view"
+        )
+    query, chart = VIEWS[str(name)]
+    frame = session.cached(query, filters=filters, period=period, bucket=bucket)
+    if frame.empty:
+        st.write("No actions were reported in this period for these cases.")
+    else:
+        title = f"Actions per {bucket.value}, {str(name).lower()}"
+        altair_chart(chart(frame, bucket=bucket, title=title, period=period), width="stretch")
+
+
+actions_over_time(filters, period)

@@ -57,7 +57,17 @@ def test_overview_numbers_equal_the_query_layer(demo_database: Engine) -> None:
     assert refs(table) == list(cases["ref"])
     assert list(table["total_actions"]) == list(cases["total_actions"])
     assert statuses(table) == list(cases["attention"])
-    assert len(app.get("vega_lite_chart")) == 2
+    assert len(app.get("vega_lite_chart")) == 1  # by channel; by case when chosen
+
+
+def test_actions_over_time_by_channel_or_by_case(demo_database: Engine) -> None:
+    app = open_app()
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 1 and "by channel" in charts[0].proto.spec
+    app.segmented_control(key="overview-view").set_value("By case").run()
+    assert not app.exception
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 1 and "by case" in charts[0].proto.spec
 
 
 def test_most_urgent_case_comes_first(demo_database: Engine) -> None:
