@@ -4,7 +4,8 @@
         --database benchmarks/out/pages-1200x3y-10000000.db --runs 3
 
 For each of --runs server starts it starts two servers on free ports on 127.0.0.1: uadash
-(`streamlit run app.py` on --database or --database-url) and an empty shell (a page with a
+(`uadash serve`, or `streamlit run app.py` with --server streamlit, on --database or
+--database-url) and an empty shell (a page with a
 title and nothing else: the floor of what any Streamlit page costs here). For each it opens
 a fresh browser context (empty cache) right after the server is healthy — "after a server
 start" — and times from navigation to the element being visible: the overview's first chart
@@ -57,7 +58,15 @@ def main(argv: list[str] | None = None) -> int:
                 ("overview", "app.py", {"UADASH_DATABASE_URL": url}, CHART),
             ]:
                 shot = options.screenshot if name == "overview" and run == 0 else None
-                times = measure(browser, script, env, selector, warm=options.warm, screenshot=shot)
+                times = measure(
+                    browser,
+                    script,
+                    env,
+                    selector,
+                    warm=options.warm,
+                    screenshot=shot,
+                    serve=options.server == "serve",
+                )
                 for key, values in times.items():
                     results[name].setdefault(key, []).extend(values)
                 print(f"run {run + 1}, {name}: {times}", file=sys.stderr)
@@ -83,6 +92,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--warm", type=int, default=3)
     parser.add_argument("--screenshot", type=Path, help="save the overview here (first run)")
+    parser.add_argument(
+        "--server",
+        choices=["serve", "streamlit"],
+        default="serve",
+        help="uadash under `uadash serve` (the default) or `streamlit run app.py`; the empty"
+        " shell is always `streamlit run`",
+    )
     return parser.parse_args(argv)
 
 
@@ -94,14 +110,19 @@ def measure(
     *,
     warm: int,
     screenshot: Path | None = None,
+    serve: bool = True,
 ) -> dict[str, list[float]]:
     import os
     import subprocess
 
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true"]
-    command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
-    command += ["--browser.gatherUsageStats", "false"]
+    if script == "app.py" and serve:  # uadash as `make run` and a deployment serve it
+        command = [sys.executable, "-m", "uadash.cli", "serve", "--host", "127.0.0.1"]
+        command += ["--port", str(port)]
+    else:
+        command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true"]
+        command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
+        command += ["--browser.gatherUsageStats", "false"]
     server = subprocess.Popen(
         command,
         cwd=ROOT,

@@ -1,9 +1,9 @@
 """Two replicas of uadash on one PostgreSQL: a change made through one shows on the other.
 
     .venv/bin/python benchmarks/replicas.py \\
-        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/uadash_pages_10000
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/issue14_pages_10000
 
-It starts two servers (`streamlit run app.py`) on two free ports on 127.0.0.1, both on the
+It starts two servers (`uadash serve`) on two free ports on 127.0.0.1, both on the
 same database, and reads the overview's "Actions reported" figure from each over the
 websocket (as benchmarks/load.py does). Then, as replica A's import page does, it writes a
 staff entry of 1,000 letters dated today in one transaction (the domain call the page makes,
@@ -66,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def start(url: str) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-    command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
+    # As the README's "Several replicas behind a proxy" runs them.
+    command = [sys.executable, "-m", "uadash.cli", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port)]
     env = {**os.environ, "UADASH_DATABASE_URL": url, "UADASH_TODAY": TODAY}
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

@@ -56,15 +56,16 @@ st.page_link(
 )
 report_form_control(case, ref)
 
-comparison = period_picker(today=today, lifetime=queries.case_period(engine, case, today=today))
+span = session.cached(figures.case_span, case_id=case.id, today=today)
+comparison = period_picker(today=today, lifetime=span.lifetime)
 period = comparison.period
 axis = period  # the days the over-time charts span
-last = queries.last_action_day(engine, case.id)
+last = span.last_day
 if comparison.span == Span.lifetime and last and period.start <= last < period.end:
     # A whole campaign ends with its last report: "to today" would squeeze months of
     # reports into a corner of the axis.
     axis = queries.Period(period.start, last)
-everything = queries.total_actions(engine, [case.id])
+everything = span.everything
 shown = session.cached(
     figures.figures, filters=queries.CaseFilter(case_ids=(case.id,)), comparison=comparison
 )
@@ -87,9 +88,10 @@ if not everything:
     st.write("No actions have been reported for this case yet.")
 else:
     bucket = bucket_picker(key="case")
-    over_time = queries.actions_by_channel_over_time(
-        engine, queries.CaseFilter(case_ids=(case.id,)), period=period, bucket=bucket
+    frames = session.cached(
+        figures.case_charts, case_id=case.id, period=period, axis=axis, bucket=bucket
     )
+    over_time = frames.over_time
     if over_time.empty:
         st.write("No actions were reported for this case in this period.")
     else:
@@ -107,15 +109,13 @@ else:
                 over_time,
                 f"ua-{ref}-actions-per-{bucket.value}-by-channel-{days}",
             )
-        mix = queries.actions_by_channel(
-            engine, queries.CaseFilter(case_ids=(case.id,)), period=period
-        )
+        mix = frames.mix
         with right:
             chart_with_downloads(
                 charts.channel_mix(mix, title="Channel mix"), mix, f"ua-{ref}-channel-mix-{days}"
             )
 
-        by_target = queries.actions_by_target_over_time(engine, case, period=period, bucket=bucket)
+        by_target = frames.by_target
         left, right = side_by_side("case-targets", grow=(2, 1))
         with left:
             chart_with_downloads(
@@ -128,7 +128,7 @@ else:
                 by_target,
                 f"ua-{ref}-actions-per-{bucket.value}-by-target-{days}",
             )
-        totals = queries.actions_by_target(engine, case, period=period)
+        totals = frames.totals
         with right:
             chart_with_downloads(
                 charts.actions_by_target(totals, title="Actions by target"),
@@ -136,7 +136,7 @@ else:
                 f"ua-{ref}-actions-by-target-{days}",
             )
 
-        running = queries.cumulative_actions(engine, case, period=axis)
+        running = frames.running
         chart_with_downloads(
             charts.cumulative_actions(
                 running, deadline=case.deadline, title="Running total of actions"
@@ -146,7 +146,7 @@ else:
         )
 
 st.subheader("Targets")
-targets = queries.case_targets_table(engine, case)
+targets = session.cached(figures.case_targets, case_id=case.id)
 st.dataframe(
     targets,
     column_config={

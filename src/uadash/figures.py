@@ -101,3 +101,61 @@ def campaign_lifetime(engine: Engine, filters: CaseFilter, *, today: date) -> Pe
     ids = queries.matching_case_ids(engine, filters)
     start = queries.campaign_start(engine, ids) or today - timedelta(days=89)
     return Period(min(start, today), today)
+
+
+@dataclass(frozen=True)
+class CaseSpan:
+    """What the case page needs before it draws anything: the days worth showing
+    (`queries.case_period`), the last day with a report, and every action ever reported."""
+
+    lifetime: Period
+    last_day: date | None
+    everything: int
+
+
+def case_span(engine: Engine, case_id: int, *, today: date) -> CaseSpan:
+    case = queries.get_case(engine, case_id)
+    if case is None:
+        raise LookupError(f"no case {case_id}")
+    return CaseSpan(
+        lifetime=queries.case_period(engine, case, today=today),
+        last_day=queries.last_action_day(engine, case_id),
+        everything=queries.total_actions(engine, [case_id]),
+    )
+
+
+@dataclass(frozen=True)
+class CaseCharts:
+    """The frames behind the case page's charts (`queries`)."""
+
+    over_time: pd.DataFrame  # actions_by_channel_over_time
+    mix: pd.DataFrame  # actions_by_channel
+    by_target: pd.DataFrame  # actions_by_target_over_time
+    totals: pd.DataFrame  # actions_by_target
+    running: pd.DataFrame  # cumulative_actions, over `axis`
+
+
+def case_charts(
+    engine: Engine, case_id: int, *, period: Period, axis: Period, bucket: queries.Bucket
+) -> CaseCharts:
+    """Every frame of the case page for one period, in one call, so that the page can take
+    them from the query cache (each click, and each new visitor, ran all five queries)."""
+    case = queries.get_case(engine, case_id)
+    if case is None:
+        raise LookupError(f"no case {case_id}")
+    only = CaseFilter(case_ids=(case_id,))
+    return CaseCharts(
+        over_time=queries.actions_by_channel_over_time(engine, only, period=period, bucket=bucket),
+        mix=queries.actions_by_channel(engine, only, period=period),
+        by_target=queries.actions_by_target_over_time(engine, case, period=period, bucket=bucket),
+        totals=queries.actions_by_target(engine, case, period=period),
+        running=queries.cumulative_actions(engine, case, period=axis),
+    )
+
+
+def case_targets(engine: Engine, case_id: int) -> pd.DataFrame:
+    """`queries.case_targets_table` of a case given by id (for the query cache)."""
+    case = queries.get_case(engine, case_id)
+    if case is None:
+        raise LookupError(f"no case {case_id}")
+    return queries.case_targets_table(engine, case)

@@ -26,7 +26,7 @@ def test_page_renders(page: str, database: str, request: pytest.FixtureRequest) 
 def test_seed_case_alone_shows_its_case_and_no_demo_banner(seed_database: object) -> None:
     app = open_app()
     table = app.dataframe[0].value
-    assert list(table["ref"]) == ["44.22-2"]
+    assert [link.rsplit("case=", 1)[1] for link in table["link"]] == ["44.22-2"]
     assert not any("demo" in info.value for info in app.info)
     case = open_app("pages/case.py")
     assert "No actions have been reported for this case yet." in [m.value for m in case.markdown]

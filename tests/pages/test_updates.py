@@ -72,7 +72,8 @@ def test_overview_counts_each_update_alone_or_the_whole_ua(seed_database: Engine
 
     app.toggle(key="overview-whole-ua").set_value(True).run()
     table = app.dataframe[0].value
-    assert list(table["ref"]) == ["44.22-3"] and list(table["total_actions"]) == [8]
+    assert list(table["link"].str.extract(r"case=(.*)$")[0]) == ["44.22-3"]
+    assert list(table["total_actions"]) == [8]
     assert active(app) == number(1)  # one UA: its latest update
 
 

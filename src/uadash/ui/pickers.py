@@ -26,6 +26,7 @@ def case_picker(engine: Engine, *, label: str = "Case") -> Case | None:
     labels = {choice.ref: f"{choice.label} — {choice.title}" for choice in choices}
 
     wanted = st.query_params.get("case")
+    found = None
     if wanted:
         found = queries.find_case(engine, wanted)
         if found is None:
@@ -39,6 +40,8 @@ def case_picker(engine: Engine, *, label: str = "Case") -> Case | None:
         label, list(labels), format_func=labels.__getitem__, key=PICKER_KEY, on_change=_to_url
     )
     st.query_params["case"] = ref
+    if found is not None and queries.case_ref(found.ua_number, found.update_number) == ref:
+        return found  # the case the URL named: no second read
     return queries.find_case(engine, ref)
 
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from uadash import config, queries
 from uadash.database import Engine, open_database
@@ -64,10 +65,30 @@ def cached(query: Callable[..., T], **arguments: Any) -> T:
 
     The arguments must be hashable values (filters, periods, dates, ids), not ORM objects.
     """
-    stamp = queries.data_stamp(engine())
+    stamp = _stamp()
     items = tuple(sorted(arguments.items()))
     result: T = _run(query.__module__, query.__qualname__, config.database_url(), stamp, items)
     return result
+
+
+def _stamp() -> tuple[Any, ...]:
+    """`queries.data_stamp`, read once per script run, not once per cached query (two
+    queries each time: 7% of the server's time per page view, nine times on the overview).
+
+    A run that changes data reruns the page (`st.rerun`) before showing the result, so every
+    run still sees the data as it was when it began, and the next run sees any change, from
+    this replica or another."""
+    context = get_script_run_ctx()
+    if context is None:
+        return queries.data_stamp(engine())
+    # `cursors` is a new dict at the start of every run (and of every fragment's run).
+    memo = getattr(context, "_uadash_stamp", None)
+    if memo is not None and memo[0] is context.cursors:
+        stamp: tuple[Any, ...] = memo[1]
+        return stamp
+    stamp = queries.data_stamp(engine())
+    context._uadash_stamp = (context.cursors, stamp)  # type: ignore[attr-defined]
+    return stamp
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
