@@ -30,8 +30,11 @@ from uadash.reports.intake import (
     ImportResult,
     IntakeError,
     Occurrences,
+    Unreadable,
+    _reporter_hashes,
     anonymous_key,
     external_key,
+    hash_reporter,
     report_frame,
     reporter_key_of,
 )
@@ -465,6 +468,31 @@ def test_the_dedupe_keys_of_a_chunk_are_those_of_the_key_functions() -> None:
             anonymous_key("file", 4, 7, "letter", "2026-11-03", 5, 1, file_key),
             anonymous_key("file", 4, 0, "letter", "2026-11-03", 5, 1, file_key),
         ]
+
+
+@pytest.mark.parametrize("key", [b"k" * 40, b"a longer key than one block of SHA-256 " * 3])
+def test_reporter_hashes_of_a_chunk_are_those_of_hash_reporter(key: bytes) -> None:
+    values = [
+        " Sophie@Example.org",
+        "mailto:a@b.org",
+        "",
+        "  ",
+        "not an email",
+        "Zoë@Exämple.org",
+        "ＡＢ@example.org",
+        "a@b.org",
+    ]
+    hashes, reasons = _reporter_hashes(values, key=key)
+    for value, stored, reason in zip(values, hashes, reasons, strict=True):
+        if not value.strip():
+            assert stored is None and reason is None
+            continue
+        try:
+            expected = hash_reporter(value, key=key)
+        except Unreadable as error:
+            assert stored is None and reason == str(error)
+        else:
+            assert stored == expected and reason is None
 
 
 def test_a_large_chunk_written_in_key_order_imports_once_and_exactly(loaded: Engine) -> None:

@@ -966,6 +966,27 @@ def _external_ids(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return results, reasons
 
 
+def _hmac_sha256(key: bytes) -> Callable[[bytes], str]:
+    """HMAC-SHA256 with `key` (RFC 2104), as hex: `hmac.digest(key, message, "sha256").hex()`
+    with the key's inner and outer hash states made once, not once per message (half the
+    time for a short message)."""
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
+    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
+
+    def digest(message: bytes) -> str:
+        inside = inner.copy()
+        inside.update(message)
+        outside = outer.copy()
+        outside.update(inside.digest())
+        return outside.hexdigest()
+
+    return digest
+
+
 def _reporter_hashes(values: Sequence[str], *, key: bytes) -> tuple[np.ndarray, np.ndarray]:
     """`hash_reporter` of each distinct value once, None for an empty cell: (hashes,
     reasons). An ASCII value (nearly all of them) is normalised here as `normalise_email`
@@ -975,7 +996,7 @@ def _reporter_hashes(values: Sequence[str], *, key: bytes) -> tuple[np.ndarray, 
     codes, uniques = pd.factorize(np.asarray(values, dtype=object))
     results: list[str | None] = []
     reasons: list[str | None] = []
-    digest, matches = hmac.digest, _EMAIL.match
+    digest, matches = _hmac_sha256(key), _EMAIL.match
     for value in uniques:
         if not value.strip():
             results.append(None)
@@ -996,7 +1017,7 @@ def _reporter_hashes(values: Sequence[str], *, key: bytes) -> tuple[np.ndarray, 
                 results.append(None)
                 reasons.append(str(error))
                 continue
-        results.append(digest(key, email.encode("utf-8"), "sha256").hex())
+        results.append(digest(email.encode("utf-8")))
         reasons.append(None)
     return np.array(results, dtype=object)[codes], np.array(reasons, dtype=object)[codes]
 

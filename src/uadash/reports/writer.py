@@ -276,7 +276,7 @@ def _texts(reports: pd.DataFrame, column: str, limit: int | None) -> np.ndarray:
         _reject_where(reports, column, present & ~text, "is not text")
     values = np.asarray(series.where(present, None), dtype=object)
     if limit is not None and present.any():
-        longest = max(len(value) for value in values[present])
+        longest = max(map(len, values[present]))
         if longest > limit:
             lengths = series.where(present, "").map(len).to_numpy()
             _reject_where(reports, column, lengths > limit, f"is longer than {limit} characters")
