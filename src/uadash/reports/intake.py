@@ -369,7 +369,10 @@ def parse_moments(
         # Times that a daylight-saving change skips or repeats are left to parse_moment.
         utc = local.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").tz_convert(UTC)
         instants[naive] = utc.tz_localize(None).to_numpy(dtype="datetime64[us]")
-    aware = text.str.fullmatch(_AWARE_ISO).to_numpy(dtype=bool, na_value=False)
+    # Only where the naive form did not match: no value has both forms.
+    aware = np.zeros(len(text), dtype=bool)
+    if not naive.all():
+        aware[~naive] = text[~naive].str.fullmatch(_AWARE_ISO).to_numpy(dtype=bool, na_value=False)
     if aware.any():
         utc = pd.DatetimeIndex(
             pd.to_datetime(text[aware], format="ISO8601", utc=True, errors="coerce")
