@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         url = options.database_url or f"sqlite:///{Path(scratch) / 'bench.db'}"
         engine = make_engine(url)
         try:
-            return run(engine, Path(scratch) / "reports.csv", options)
+            return run(engine, options.export or Path(scratch) / "reports.csv", options)
         finally:
             engine.dispose()
 
@@ -72,6 +72,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--memory", action="store_true", help="also trace peak Python memory (slower)"
     )
+    parser.add_argument(
+        "--export",
+        type=Path,
+        help="the CSV to import: written there first unless it exists (default: a temp file)",
+    )
     return parser.parse_args(argv)
 
 
@@ -80,11 +85,15 @@ def run(engine: Engine, path: Path, options: argparse.Namespace) -> int:
     load_case_files(engine, case_files(ROOT / "data" / "cases"), actor="bench", today=options.today)
     print(f"database: {engine.url.render_as_string(hide_password=True)}")
     started = time.perf_counter()
-    write_export(engine, path, rows=options.rows, seed=options.seed, today=options.today)
-    print(
-        f"wrote {options.rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
+    if path.exists():  # --export, written by an earlier run with the same --rows and --seed
+        print(f"importing {path} ({path.stat().st_size / 1e6:.0f} MB), written before")
+    else:
+        write_export(engine, path, rows=options.rows, seed=options.seed, today=options.today)
+        print(
+            f"wrote {options.rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+    print(f"peak RSS before the import: {_peak_rss_mb():.0f} MB")
     actor = Actor(identity="bench", role=Role.editor)
 
     def progress(fraction: float, rows: int) -> None:
@@ -92,7 +101,7 @@ def run(engine: Engine, path: Path, options: argparse.Namespace) -> int:
 
     if options.memory:
         tracemalloc.start()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = import_csv(
         engine,
         path,
@@ -101,21 +110,26 @@ def run(engine: Engine, path: Path, options: argparse.Namespace) -> int:
         progress=progress,
     )
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     print(file=sys.stderr)
     if not result.committed:
         print(f"IMPORT FAILED: {result.summary()}\n{result.problems[:10]}")
         return 1
     print(
         f"imported {result.written:,} reports ({result.actions:,} actions) in {seconds:.1f} s: "
-        f"{result.written / seconds:,.0f} reports/s"
+        f"{result.written / seconds:,.0f} reports/s; this process's CPU {cpu:.1f} s"
     )
     if options.memory:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"peak traced Python memory: {peak / 1e6:.0f} MB")
-    started = time.perf_counter()
+    print(f"peak RSS after the import: {_peak_rss_mb():.0f} MB")
+    started, cpu = time.perf_counter(), time.process_time()
     again = import_csv(engine, path, actor=actor, options=CsvOptions(source=ReportSource.form))
-    print(f"same file again in {time.perf_counter() - started:.1f} s: {again.summary()}")
+    print(
+        f"same file again in {time.perf_counter() - started:.1f} s "
+        f"(CPU {time.process_time() - cpu:.1f} s): {again.summary()}"
+    )
     if again.written:
         print("SECOND IMPORT ADDED REPORTS")
         return 1
@@ -164,6 +178,18 @@ def write_export(engine: Engine, path: Path, *, rows: int, seed: int, today: dat
                     f"supporter{reporter[i]}@example.org",
                 ]
             )
+
+
+def _peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM), in MB; 0 where /proc is missing."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def check(engine: Engine, *, expected: int) -> int:

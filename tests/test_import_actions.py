@@ -7,6 +7,7 @@ import hmac
 import tracemalloc
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
@@ -24,7 +25,19 @@ from tests.intake_support import (
 )
 from uadash.access import PermissionDenied
 from uadash.reports.csv_import import CsvOptions, import_csv, preview_csv
-from uadash.reports.intake import DateOrder, ImportResult, IntakeError
+from uadash.reports.intake import (
+    DateOrder,
+    ImportResult,
+    IntakeError,
+    Occurrences,
+    Unreadable,
+    _reporter_hashes,
+    anonymous_key,
+    external_key,
+    hash_reporter,
+    report_frame,
+    reporter_key_of,
+)
 from uadash.store.engine import transaction
 from uadash.store.models import ReportBatch
 from uadash.vocab import ReportSource
@@ -427,6 +440,81 @@ def test_reporter_emails_without_a_key_are_refused_not_hashed_with_a_default(
     monkeypatch.setenv("UADASH_REPORTER_KEY", "short")
     with pytest.raises(IntakeError, match="at least 32"):
         run(loaded, data)
+
+
+def test_the_dedupe_keys_of_a_chunk_are_those_of_the_key_functions() -> None:
+    # report_frame writes the key texts out for speed; stored keys must never change, or a
+    # file imported before would be imported again.
+    day = pd.Timestamp("2026-11-03")
+    good = pd.DataFrame(
+        {
+            "case_id": [3, 3, 4, 4],
+            "target_id": pd.array([12, None, 7, None], dtype="Int64"),
+            "channel": ["call", "email", "letter", "letter"],
+            "count": pd.array([2, 1, 5, 5], dtype="Int64"),
+            "action_date": pd.Series([day] * 4, dtype="datetime64[s]"),
+            "reported_at": pd.DatetimeIndex([day] * 4).tz_localize("UTC"),
+            "source": ["form", "form", "file", "file"],
+            "external_id": [None, "sub-7", None, None],
+            "reporter_hash": ["ab" * 32, None, None, None],
+            "note": [None] * 4,
+        }
+    )
+    for file_key in ("", "f" * 64):
+        keys = report_frame(good, occurrences=Occurrences(), file_key=file_key)["dedupe_key"]
+        assert keys.tolist() == [
+            reporter_key_of("form", 3, 12, "call", "2026-11-03", "ab" * 32),
+            external_key("form", 3, 0, "email", "sub-7"),
+            anonymous_key("file", 4, 7, "letter", "2026-11-03", 5, 1, file_key),
+            anonymous_key("file", 4, 0, "letter", "2026-11-03", 5, 1, file_key),
+        ]
+
+
+@pytest.mark.parametrize("key", [b"k" * 40, b"a longer key than one block of SHA-256 " * 3])
+def test_reporter_hashes_of_a_chunk_are_those_of_hash_reporter(key: bytes) -> None:
+    values = [
+        " Sophie@Example.org",
+        "mailto:a@b.org",
+        "",
+        "  ",
+        "not an email",
+        "Zoë@Exämple.org",
+        "ＡＢ@example.org",
+        "a@b.org",
+    ]
+    hashes, reasons = _reporter_hashes(values, key=key)
+    for value, stored, reason in zip(values, hashes, reasons, strict=True):
+        if not value.strip():
+            assert stored is None and reason is None
+            continue
+        try:
+            expected = hash_reporter(value, key=key)
+        except Unreadable as error:
+            assert stored is None and reason == str(error)
+        else:
+            assert stored == expected and reason is None
+
+
+def test_a_large_chunk_written_in_key_order_imports_once_and_exactly(loaded: Engine) -> None:
+    # Past KEY_ORDER_ROWS a chunk is written in dedupe-key order; every report still lands
+    # once, with its own values, and the same file again adds nothing.
+    rows = [
+        f"44.22,{['Zhang Rui', 'Zhang Jian', ''][i % 3]},{['letter', 'email'][i % 2]},"
+        f"{1 + i % 4},2026-11-{1 + i % 20:02d},id-{i},s{i % 700}@x.org"
+        for i in range(3_000)
+    ]
+    data = csv_bytes_of("UA,Target,Channel,Count,Date,ID,Email\n" + "\n".join(rows))
+    result = run(loaded, data)
+    assert result.written == 3_000
+    reports = stored_reports(loaded).sort_values("external_id")
+    expected = sorted(f"id-{i}" for i in range(3_000))
+    assert reports["external_id"].tolist() == expected
+    counts = {f"id-{i}": 1 + i % 4 for i in range(3_000)}
+    assert (reports["count"] == reports["external_id"].map(counts)).all()
+    assert_exact(loaded)
+    again = run(loaded, data)
+    assert again.written == 0 and again.already_imported == 3_000
+    assert report_count(loaded) == 3_000
 
 
 # --- chunks and progress ------------------------------------------------------------------------

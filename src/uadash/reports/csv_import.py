@@ -13,7 +13,8 @@ import gc
 import hashlib
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -643,7 +644,7 @@ def import_csv(
             needs_reporter_key=Field.reporter_email in plan.fields,
             channels=options.channels,
         )
-        with Session(engine) as session:
+        with Session(engine) as session, _Writing() as writing:
             session.begin()
             try:
                 directory = Directory.load(session)
@@ -666,19 +667,60 @@ def import_csv(
                     # After the first bad row of an all-or-nothing import, keep reading (to
                     # list every problem) but stop writing: it will all be rolled back.
                     if not (result.rejected and options.all_or_nothing):
-                        writer.write(
-                            report_frame(readings.good, occurrences=occurrences, file_key=file_key)
+                        writing.submit(
+                            writer.write,
+                            report_frame(readings.good, occurrences=occurrences, file_key=file_key),
                         )
                     if progress is not None:
                         progress(min(handle.tell() / max(size, 1), 1.0), result.rows)
+                writing.finish()
                 settle(session, result, all_or_nothing=options.all_or_nothing)
             except BaseException as error:
+                writing.abandon()
                 session.rollback()
                 raise_if_raced(error)
                 raise
     if progress is not None:
         progress(1.0, result.rows)
     return result
+
+
+class _Writing:
+    """Writes chunks one after another in a thread of its own while the caller reads the
+    next chunk. On PostgreSQL the server's work on a chunk (the COPY, its foreign-key
+    triggers and indexes: most of an import's time) then overlaps the reading of the next
+    one instead of alternating with it.
+
+    One chunk is written at a time, in the order submitted; the caller's session is used by
+    the writing thread only between `submit` and the next `submit`, `finish` or `abandon`,
+    never by both threads at once. A write's error is raised by the next call."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="uadash-import")
+        self._pending: Future[int] | None = None
+
+    def __enter__(self) -> _Writing:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.abandon()
+        self._pool.shutdown(wait=True)
+
+    def submit(self, write: Callable[[pd.DataFrame], int], reports: pd.DataFrame) -> None:
+        self.finish()
+        self._pending = self._pool.submit(write, reports)
+
+    def finish(self) -> None:
+        """Wait for the chunk being written; raise its error, if it failed."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def abandon(self) -> None:
+        """Wait for the chunk being written, ignoring its outcome (the caller rolls back)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            wait([pending])
 
 
 def _file_key(handle: IO[bytes]) -> str:

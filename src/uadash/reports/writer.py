@@ -270,12 +270,17 @@ def _vocabulary(reports: pd.DataFrame, column: str, allowed: list[str]) -> np.nd
 def _texts(reports: pd.DataFrame, column: str, limit: int | None) -> np.ndarray:
     series = reports[column].astype(object)
     present = series.notna().to_numpy()
-    text = np.array([isinstance(value, str) for value in series], dtype=bool)
-    _reject_where(reports, column, present & ~text, "is not text")
-    if limit is not None:
-        lengths = series.where(present, "").map(len).to_numpy()
-        _reject_where(reports, column, lengths > limit, f"is longer than {limit} characters")
-    return np.asarray(series.where(present, None), dtype=object)
+    # infer_dtype looks at every value in C: "string" when all that are present are str.
+    if pd.api.types.infer_dtype(series, skipna=True) not in ("string", "empty"):
+        text = np.array([isinstance(value, str) for value in series], dtype=bool)
+        _reject_where(reports, column, present & ~text, "is not text")
+    values = np.asarray(series.where(present, None), dtype=object)
+    if limit is not None and present.any():
+        longest = max(map(len, values[present]))
+        if longest > limit:
+            lengths = series.where(present, "").map(len).to_numpy()
+            _reject_where(reports, column, lengths > limit, f"is longer than {limit} characters")
+    return values
 
 
 def _days(reports: pd.DataFrame, column: str) -> np.ndarray:
