@@ -64,7 +64,9 @@ def report_chunks(
     notes: bool = False,
     chunk_rows: int = CHUNK_ROWS,
 ) -> Iterator[pd.DataFrame]:
-    """The reports, oldest first, a chunk at a time (paged by id, so memory stays flat)."""
+    """The reports in the order they were stored: an earlier import before a later one, a
+    large import's rows in dedupe-key order within each chunk of it (see intake.py). A chunk
+    at a time, paged by id, so memory stays flat."""
     columns = [*REPORT_COLUMNS, *(["note"] if notes else [])]
     query = (
         select(
