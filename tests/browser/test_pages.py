@@ -12,7 +12,7 @@ from tests.browser.conftest import screenshot, serve, wait_for_script
 pytestmark = pytest.mark.browser
 
 PAGES = [
-    ("overview", "/", 2),
+    ("overview", "/", 1),  # over time by channel; by case when chosen (below)
     ("case", "/case?case=44.22-2&period=lifetime", 5),
     ("letters", "/letters?case=44.22-2", 0),
 ]
@@ -35,6 +35,23 @@ def test_page_draws_without_errors(
         assert page.locator('[data-testid="stException"]').count() == 0
         drawn = page.locator('[data-testid="stVegaLiteChart"]').count()
         assert drawn >= charts, f"{name}: {drawn} charts drawn, expected {charts}"
+    finally:
+        page.close()
+
+
+def test_the_overview_chart_shows_by_case_when_chosen(browser: Any, demo_server: str) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(demo_server + "/")
+        wait_for_script(page)
+        page.get_by_text("By case", exact=True).click()
+        wait_for_script(page)
+        page.wait_for_selector(
+            '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg',
+            timeout=30_000,
+        )
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator('[data-testid="stVegaLiteChart"]').count() == 1
     finally:
         page.close()
 
