@@ -32,6 +32,7 @@ from uadash.reports.intake import (
     Problem,
     ReportWriter,
     read_cells,
+    read_few,
     read_options,
     report_frame,
 )
@@ -111,7 +112,8 @@ def take_reports(
     if len(listed) > MAX_ITEMS:
         raise TooMany([ItemProblem(MAX_ITEMS, "", f"more than {MAX_ITEMS:,} reports at once")])
     problems: list[ItemProblem] = []
-    cells: dict[Field, list[str]] = {which: [] for which in API_FIELDS.values()}
+    # By field name while reading (a str hashes in C, a Field member in Python).
+    by_name: dict[str, list[str]] = {name: [""] * len(listed) for name in API_FIELDS}
     for index, item in enumerate(listed):
         if not isinstance(item, dict):
             problems.append(ItemProblem(index, "", "is not a JSON object"))
@@ -120,17 +122,16 @@ def take_reports(
             if name not in API_FIELDS:
                 known = ", ".join(API_FIELDS)
                 problems.append(ItemProblem(index, str(name)[:100], f"is not a field ({known})"))
-        for which in API_FIELDS.values():
-            cells[which].append("")
         # Only the fields the item gives (an absent field reads as ""), in API_FIELDS order.
-        for name, which in API_FIELDS.items():
-            if item.get(name) is None:
+        for name in API_FIELDS:
+            value = item.get(name)
+            if value is None:
                 continue
-            text, problem = _cell(item[name], name)
+            text, problem = _cell(value, name)
             if problem:
                 problems.append(ItemProblem(index, name, problem))
-            cells[which][-1] = text
-        anonymous = not (cells[Field.external_id][-1].strip() or cells[Field.reporter_email][-1])
+            by_name[name][index] = text
+        anonymous = not (by_name["external_id"][index].strip() or by_name["reporter_email"][index])
         if item and anonymous:
             problems.append(
                 ItemProblem(
@@ -140,6 +141,7 @@ def take_reports(
                     "counts once",
                 )
             )
+    cells = {API_FIELDS[name]: values for name, values in by_name.items()}
     if not listed:
         raise Refused([ItemProblem(0, "", "the request holds no reports")])
     used = {which: values for which, values in cells.items() if any(v.strip() for v in values)}
@@ -457,20 +459,30 @@ def _write_once(
             stamp = _cases_stamp(session.connection())
             key = ("directory", engine.url.render_as_string(hide_password=False))
             directory = _remembered(key, stamp, lambda: Directory.load(session))
-            readings = read_cells(
-                cells, rows, columns=dict(columns), directory=directory, options=read
-            )
-            if readings.problems or found:
-                problems = [*found, *(_item_problem(p) for p in readings.problems)]
-                raise Refused(sorted(problems, key=lambda p: p.index))
             live = source or form_source(session)
+            # The lean path first (plain Python, the same rules); the frames only for a
+            # request with a problem, so that every problem is named as a CSV import's is.
+            few = None
+            if not found:
+                few = read_few(cells, directory=directory, options=read, scope=str(live.id))
+            frame = None
+            if few is None:
+                readings = read_cells(
+                    cells, rows, columns=dict(columns), directory=directory, options=read
+                )
+                if readings.problems or found:
+                    problems = [*found, *(_item_problem(p) for p in readings.problems)]
+                    raise Refused(sorted(problems, key=lambda p: p.index))
+                frame = report_frame(readings.good, occurrences=Occurrences(), scope=str(live.id))
             actor = Actor(identity=f"source:{live.name}", role=Role.editor)
             result = ImportResult(source=origin)
             now = datetime.now(UTC)
             batch = _day_batch(session, live, origin=origin, day=read.today, actor=actor)
             writer = ReportWriter(session, result=result, actor=actor, batch=batch)
-            frame = report_frame(readings.good, occurrences=Occurrences(), scope=str(live.id))
-            writer.write(frame)
+            if few is not None:
+                writer.write_rows(few)
+            elif frame is not None:
+                writer.write(frame)
             taken = Taken(
                 received=len(rows),
                 added=result.written,
