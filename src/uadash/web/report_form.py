@@ -232,7 +232,7 @@ def _blank_page(case: FormCase) -> HTMLResponse:
     key = (case, config.today(), headers["Content-Security-Policy"])
     parts = _blank_pages.get(key)
     if parts is None:
-        html = _page(case, _form(case, values={}, problems=[], marked=True)).body.decode()
+        html = bytes(_page(case, _form(case, values={}, problems=[], marked=True)).body).decode()
         before, rest = html.split(_SUBMISSION)
         middle, after = rest.split(_TOKEN)
         if len(_blank_pages) > 1_000:
