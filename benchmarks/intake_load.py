@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="uadash-intake-") as scratch:
         url = options.database_url or f"sqlite:///{Path(scratch) / 'intake.db'}"
         if options.database_url and url.startswith("postgresql"):
-            url = fresh_postgres(url)
+            url = fresh_postgres(url, options.database_prefix)
         engine = make_engine(url)
         upgrade(engine)
         load_case_files(
@@ -171,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"uadash check (exit {check.returncode}): {check.stdout.strip().splitlines()[-1]}")
         engine.dispose()
+        if options.database_url and url.startswith("postgresql") and not options.keep:
+            drop_postgres(url)
         return 0 if after - before == told and check.returncode == 0 else 1
 
 
@@ -183,6 +185,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=500, help="reports per API request")
     parser.add_argument("--seconds", type=float, default=30, help="at most this long a phase")
     parser.add_argument(
+        "--database-prefix",
+        default="uadash_bench",
+        help="PostgreSQL: the new database's name starts so (then a timestamp)",
+    )
+    parser.add_argument("--keep", action="store_true", help="PostgreSQL: keep the database")
+    parser.add_argument(
         "--intake-workers",
         type=int,
         default=0,
@@ -192,15 +200,24 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def fresh_postgres(url: str) -> str:
+def fresh_postgres(url: str, prefix: str = "uadash_bench") -> str:
     """A new database beside the one named, so that runs do not add up."""
     admin_url = make_url(url).set(drivername="postgresql+psycopg")
-    name = f"uadash_bench_{int(time.time())}"
+    name = f"{prefix}_{int(time.time())}"
     admin = create_engine(admin_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres(url: str) -> None:
+    """Drop the database `fresh_postgres` made."""
+    made = make_url(url)
+    admin = create_engine(made.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{made.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def free_port() -> int:
