@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -175,3 +176,29 @@ def test_the_lean_path_stores_what_the_bulk_path_stores(
     # A resend through either path adds nothing.
     again = live.take_reports(ready, reports, source=lean_source)
     assert (again.added, again.already_there) == (0, 5)
+
+
+def test_a_refused_first_form_post_leaves_no_form_source_behind_in_the_cache(
+    ready: Engine,
+) -> None:
+    # The first post of a database creates the form's source in its transaction; refused,
+    # that transaction rolls back, and the next post must not find a source that is gone.
+    form = live.form_case(ready, "44.22-2")
+    assert form is not None
+    fields: dict[str, Any] = {
+        "target_ids": [str(form.targets[0].id)],
+        "channels": ["letter"],
+        "count": "2",
+        "email": "",
+    }
+    with pytest.raises(live.Refused, match="in the future"):
+        live.take_form(ready, form, action_date="2030-01-01", submission_id="s-1", **fields)
+    taken = live.take_form(
+        ready, form, action_date=TODAY.isoformat(), submission_id="s-2", **fields
+    )
+    assert taken.added == 1
+    assert taken.case_totals[form.id] == 2  # the total, this post included, read before commit
+    again = live.take_form(
+        ready, form, action_date=TODAY.isoformat(), submission_id="s-3", **fields
+    )
+    assert again.case_totals[form.id] == 4

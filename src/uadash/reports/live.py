@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from uadash import limits
 from uadash.access import Actor, require
-from uadash.queries import case_ref, find_case, parse_case_ref, total_actions
+from uadash.queries import case_ref, find_case, parse_case_ref, total_actions, total_actions_of
 from uadash.reports.intake import (
     Directory,
     Field,
@@ -37,9 +37,9 @@ from uadash.reports.intake import (
     report_frame,
 )
 from uadash.reports.osdi import OsdiOptions, campaign_uri, rows_of_outreaches
-from uadash.reports.sources import LiveSource, form_source
+from uadash.reports.sources import FORM_SOURCE, LiveSource, form_source
 from uadash.store.engine import transaction
-from uadash.store.models import AuditEvent, Case, ReportBatch
+from uadash.store.models import AuditEvent, Case, IntakeSource, ReportBatch
 from uadash.vocab import CaseStatus, ReportSource, Role
 
 # The fields of one API report: those of a CSV import, less `source` (the key says it).
@@ -388,7 +388,15 @@ def take_form(
         Field.reporter_email: "email",
         Field.external_id: "submission",
     }
-    taken = _write(engine, cells, rows, columns=columns, source=None, origin=ReportSource.form)
+    taken = _write(
+        engine,
+        cells,
+        rows,
+        columns=columns,
+        source=None,
+        origin=ReportSource.form,
+        total_of=case.id,
+    )
     taken.received = 1
     return taken
 
@@ -410,9 +418,11 @@ def _write(
     source: LiveSource | None,
     origin: ReportSource,
     found: Sequence[ItemProblem] = (),
+    total_of: int | None = None,
 ) -> Taken:
     """Read the cells and write them into the source's batch of today, in one transaction.
-    `found`: problems already found in the request, refused together with the cells' own."""
+    `found`: problems already found in the request, refused together with the cells' own;
+    `total_of`: a case whose total, this request's reports included, goes in `case_totals`."""
     try:
         read = read_options(origin, needs_reporter_key=Field.reporter_email in cells)
     except IntakeError as error:
@@ -428,6 +438,7 @@ def _write(
                 origin=origin,
                 read=read,
                 found=found,
+                total_of=total_of,
             )
         except (IntegrityError, OperationalError) as error:
             # Lost a race with an identical request (its dedupe keys won), or the form's
@@ -452,6 +463,7 @@ def _write_once(
     origin: ReportSource,
     read: Any,
     found: Sequence[ItemProblem],
+    total_of: int | None = None,
 ) -> Taken:
     with Session(engine, expire_on_commit=False) as session:
         session.begin()
@@ -459,7 +471,7 @@ def _write_once(
             stamp = _cases_stamp(session.connection())
             key = ("directory", engine.url.render_as_string(hide_password=False))
             directory = _remembered(key, stamp, lambda: Directory.load(session))
-            live = source or form_source(session)
+            live = source or _form_source(session)
             # The lean path first (plain Python, the same rules); the frames only for a
             # request with a problem, so that every problem is named as a CSV import's is.
             few = None
@@ -490,6 +502,8 @@ def _write_once(
                 actions=result.actions,
                 batch_id=batch.id if result.written else None,
             )
+            if total_of is not None:  # read before the commit, in the same transaction
+                taken.case_totals[total_of] = total_actions_of(session.connection(), [total_of])
             if result.written:
                 session.execute(
                     update(ReportBatch)
@@ -504,6 +518,25 @@ def _write_once(
         except BaseException:
             session.rollback()
             raise
+
+
+_form_sources: dict[str, LiveSource] = {}
+
+
+def _form_source(session: Session) -> LiveSource:
+    """`form_source`, kept per process once it is on file (a source is never deleted; one
+    created by this very transaction is not kept, since the transaction may roll back)."""
+    key = session.get_bind().engine.url.render_as_string(hide_password=False)
+    found = _form_sources.get(key)
+    if found is not None:
+        return found
+    row = session.execute(
+        select(IntakeSource.id, IntakeSource.name).where(IntakeSource.name == FORM_SOURCE)
+    ).first()
+    if row is None:
+        return form_source(session)  # created now: kept once a later request finds it
+    found = _form_sources[key] = LiveSource(row.id, row.name)
+    return found
 
 
 def _day_batch(

@@ -142,7 +142,8 @@ class ReportForm:
                 email=values["email"],
                 submission_id=submission,
             )
-            return taken, case_total(self.engine, case.id)
+            found = taken.case_totals.get(case.id)
+            return taken, case_total(self.engine, case.id) if found is None else found
 
         try:
             taken, total = await run_in_threadpool(take)
