@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import Engine, select, text
 
 from tests.intake_support import REPORTER_KEY, TODAY, prepare
 from uadash.access import SYSTEM
+from uadash.queries import find_case, total_actions
 from uadash.reports import live, rollups
 from uadash.reports.intake import (
     Directory,
@@ -26,7 +28,7 @@ from uadash.reports.intake import (
     report_frame,
 )
 from uadash.reports.sources import add_source, source_for_key
-from uadash.reports.writer import rollup_differences
+from uadash.reports.writer import batch_count_differences, rollup_differences
 from uadash.store.engine import transaction
 from uadash.store.models import ActionReport
 from uadash.vocab import ReportSource
@@ -202,3 +204,53 @@ def test_a_refused_first_form_post_leaves_no_form_source_behind_in_the_cache(
         ready, form, action_date=TODAY.isoformat(), submission_id="s-3", **fields
     )
     assert again.case_totals[form.id] == 4
+
+
+def test_concurrent_form_posts_are_each_all_or_nothing_and_counted_once(ready: Engine) -> None:
+    # On PostgreSQL, posts that arrive together are committed as a group, each in a
+    # savepoint; on SQLite each commits by itself. Either way: a refused post takes nothing,
+    # a resend counts once, and the total is exactly what the posts were told.
+    form = live.form_case(ready, "44.22-2")
+    assert form is not None
+    target = [str(form.targets[0].id)]
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def post(n: int) -> None:
+        day = "2030-01-01" if n % 7 == 3 else TODAY.isoformat()  # every 7th: in the future
+        submission = f"s-{n // 2}"  # every post is sent twice
+        try:
+            taken: object = live.take_form(
+                ready,
+                form,
+                target_ids=target,
+                channels=["letter"],
+                count="2",
+                action_date=day,
+                email="",
+                submission_id=submission,
+            )
+        except live.Refused as refused:
+            taken = refused
+        with lock:
+            results.append(taken)
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    taken = [r for r in results if isinstance(r, live.Taken)]
+    refused = [r for r in results if isinstance(r, live.Refused)]
+    assert len(taken) + len(refused) == 40
+    assert len(refused) == len([n for n in range(40) if n % 7 == 3])
+    told = sum(t.actions for t in taken)
+    accepted_ids = {n // 2 for n in range(40) if n % 7 != 3}
+    assert told == 2 * len(accepted_ids)  # each submission counted once, by one of its posts
+    assert sum(t.added for t in taken) == len(accepted_ids)
+    case = find_case(ready, "44.22-2")
+    assert case is not None
+    assert total_actions(ready, [case.id]) == told
+    with transaction(ready) as session:
+        assert rollup_differences(session).empty
+        assert batch_count_differences(session) == []
