@@ -44,6 +44,7 @@ from uadash.reports.sources import add_source
 from uadash.store.engine import make_engine, upgrade
 
 SERVE = [sys.executable, "-m", "uadash.cli", "serve", "--host", "127.0.0.1", "--port"]
+SERVE_INTAKE = [sys.executable, "-m", "uadash.cli", "serve-intake", "--host", "127.0.0.1", "--port"]
 ROOT = Path(__file__).resolve().parents[1]
 CASE = "44.22-2"
 ADDED = re.compile(r"We added ([\d,]+) action")
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="uadash-intake-") as scratch:
         url = options.database_url or f"sqlite:///{Path(scratch) / 'intake.db'}"
         if options.database_url and url.startswith("postgresql"):
-            url = fresh_postgres(url)
+            url = fresh_postgres(url, options.database_prefix)
         engine = make_engine(url)
         upgrade(engine)
         load_case_files(
@@ -102,32 +103,58 @@ def main(argv: list[str] | None = None) -> int:
                 stdout=handle,
                 stderr=subprocess.STDOUT,
             )
+        servers = [server]
+        intake_port = port
+        if options.intake_workers:
+            intake_port = free_port()
+            with (Path(scratch) / "intake.log").open("w") as handle:
+                servers.append(
+                    subprocess.Popen(
+                        [*SERVE_INTAKE, str(intake_port), "--workers", str(options.intake_workers)],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=handle,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
         try:
             wait_until_up(port, server, log)
-            print(f"{engine.dialect.name}: serving on 127.0.0.1:{port}; {options.clients} clients")
+            where = f"127.0.0.1:{port}"
+            if options.intake_workers:
+                wait_until_up(intake_port, servers[1], Path(scratch) / "intake.log")
+                where += (
+                    f", the form and the API on 127.0.0.1:{intake_port} "
+                    f"({options.intake_workers} intake workers)"
+                )
+            print(f"{engine.dialect.name}: serving on {where}; {options.clients} clients")
+            pids = [process.pid for process in servers]
             form = run_phase(
                 "form posts",
-                lambda tally, stop: form_client(port, zhang, tally, stop),
+                lambda tally, stop: form_client(intake_port, zhang, tally, stop),
                 count=options.form_posts,
                 options=options,
                 port=port,
                 engine=engine,
+                servers=pids,
             )
             api = run_phase(
                 f"API reports (batches of {options.batch})",
-                lambda tally, stop: api_client(port, key, options.batch, tally, stop),
+                lambda tally, stop: api_client(intake_port, key, options.batch, tally, stop),
                 count=options.api_batches,
                 options=options,
                 port=port,
                 engine=engine,
+                servers=pids,
                 per_request=options.batch,
             )
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            for process in servers:
+                process.terminate()
+            for process in servers:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         after = queries.total_actions(engine, [case.id])
         told = form.actions + api.actions
         print(
@@ -144,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"uadash check (exit {check.returncode}): {check.stdout.strip().splitlines()[-1]}")
         engine.dispose()
+        if options.database_url and url.startswith("postgresql") and not options.keep:
+            drop_postgres(url)
         return 0 if after - before == told and check.returncode == 0 else 1
 
 
@@ -155,18 +184,40 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--api-batches", type=int, default=100, help="at most this many")
     parser.add_argument("--batch", type=int, default=500, help="reports per API request")
     parser.add_argument("--seconds", type=float, default=30, help="at most this long a phase")
+    parser.add_argument(
+        "--database-prefix",
+        default="uadash_bench",
+        help="PostgreSQL: the new database's name starts so (then a timestamp)",
+    )
+    parser.add_argument("--keep", action="store_true", help="PostgreSQL: keep the database")
+    parser.add_argument(
+        "--intake-workers",
+        type=int,
+        default=0,
+        help="also start `uadash serve-intake --workers N` and send the form and the API there "
+        "(the watcher still asks `uadash serve` for the dashboard page)",
+    )
     return parser.parse_args(argv)
 
 
-def fresh_postgres(url: str) -> str:
+def fresh_postgres(url: str, prefix: str = "uadash_bench") -> str:
     """A new database beside the one named, so that runs do not add up."""
     admin_url = make_url(url).set(drivername="postgresql+psycopg")
-    name = f"uadash_bench_{int(time.time())}"
+    name = f"{prefix}_{int(time.time())}"
     admin = create_engine(admin_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres(url: str) -> None:
+    """Drop the database `fresh_postgres` made."""
+    made = make_url(url)
+    admin = create_engine(made.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{made.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def free_port() -> int:
@@ -198,6 +249,7 @@ def run_phase(
     options: argparse.Namespace,
     port: int,
     engine: object,
+    servers: list[int],
     per_request: int = 1,
 ) -> Tally:
     tally = Tally()
@@ -209,12 +261,16 @@ def run_phase(
         return time.monotonic() - started > options.seconds or not budget.acquire(blocking=False)
 
     threads = [threading.Thread(target=client, args=(tally, stop)) for _ in range(options.clients)]
+    cpu_started = time.process_time()
+    server_started = _cpu_seconds(servers)
     watch.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    cpu = time.process_time() - cpu_started
+    server_cpu = _cpu_seconds(servers) - server_started
     watch.stop()
     rate = tally.accepted * per_request / elapsed
     print(
@@ -222,8 +278,33 @@ def run_phase(
         f" ({tally.actions:,} actions); refused {tally.refused}"
         + (f" e.g. {tally.errors[0]}" if tally.errors else "")
     )
+    print(
+        f"  CPU: the load generator {cpu:.1f} s ({100 * cpu / elapsed:.0f}% of a core), "
+        f"the server processes {server_cpu:.1f} s ({100 * server_cpu / elapsed:.0f}%)"
+    )
     print(f"  while it ran: {watch.summary()}")
     return tally
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU of the processes and their children (uvicorn's workers), from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    seen: set[int] = set()
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(child) for child in children)
+    return total
 
 
 def form_client(port: int, target_id: int, tally: Tally, stop: Callable[[], bool]) -> None:

@@ -249,3 +249,21 @@ def test_a_count_beyond_a_supporters_reach_or_a_loose_date_is_refused(
         assert answer.status_code == 422
         assert "Please check" in answer.text
     assert report_count(ready) == 0
+
+
+def test_each_blank_form_has_its_own_submission_and_token_and_follows_its_case(
+    client: TestClient, ready: Engine
+) -> None:
+    # The blank page is built once per case and day; each copy still gets its own id and token.
+    first, second = filled(client), filled(client)
+    assert first["submission"] != second["submission"]
+    assert first["token"] != second["token"]
+    for fields in (first, second):
+        assert client.post(FORM, data=fields).status_code == 200
+    assert total(ready) == 4
+    # A change to the case (here, its title) shows at the next GET.
+    with transaction(ready) as session:
+        case = session.get(Case, find_case(ready, "44.22-2").id)  # type: ignore[union-attr]
+        assert case is not None
+        case.title = "A title changed meanwhile"
+    assert "A title changed meanwhile" in client.get(FORM).text

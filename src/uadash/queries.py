@@ -560,6 +560,13 @@ def total_actions(
         return int(connection.execute(query).scalar_one_or_none() or 0)
 
 
+def total_actions_of(connection: Any, case_ids: Sequence[int]) -> int:
+    """`total_actions(engine, case_ids)` read on `connection` (inside its transaction: a
+    writer's own reports counted before it commits)."""
+    query = _summed(connection.dialect.name, case_ids, None, None, [])
+    return int(connection.execute(query).scalar_one_or_none() or 0)
+
+
 def _in_ids(column: Any, ids: Sequence[int] | None) -> ColumnElement[bool]:
     if ids is None:
         return literal(True)

@@ -27,7 +27,13 @@ from sqlalchemy.orm import Session
 from uadash import config, limits
 from uadash.access import Actor, require
 from uadash.queries import parse_case_ref
-from uadash.reports.writer import MAX_COUNT, delete_batch, insert_reports
+from uadash.reports.writer import (
+    MAX_COUNT,
+    ReportRow,
+    delete_batch,
+    insert_reports,
+    insert_rows,
+)
 from uadash.store.engine import transaction
 from uadash.store.models import Case, ReportBatch, Target
 from uadash.vocab import Channel, ReportSource, Role, parse_channel
@@ -1163,6 +1169,150 @@ def report_frame(
 ANONYMOUS = "anonymous"  # a column of report_frame only the writer reads: not stored
 
 
+FEW_REPORTS = 1_000  # up to this many reports (a live request), `read_few` reads them
+
+
+def read_few(
+    cells: Mapping[Field, Sequence[str]],
+    *,
+    directory: Directory,
+    options: ReadOptions,
+    scope: str | None = None,
+    max_chars: int | None = limits.CSV.cell_chars,
+) -> list[ReportRow] | None:
+    """`read_cells` then `report_frame`, for the few reports of a live request, in plain Python
+    with the same rules (`parse_moment`, `check_action_day`, `Directory.case` and `.target`,
+    `parse_channel_text`, `parse_count`, the dedupe keys): what a frame's fixed costs would
+    make a thousand times dearer than the reading itself.
+
+    None when any cell breaks a rule, or a report has neither id nor reporter (those are
+    numbered by `Occurrences`): the caller then reads the cells with `read_cells`, whose
+    problems name every bad cell as they always do."""
+    sizes = {len(values) for values in cells.values()}
+    if len(sizes) != 1:
+        return None
+    (size,) = sizes
+    if not 0 < size <= FEW_REPORTS:
+        return None
+    for values in cells.values():
+        if next(iter(limits.column_problems(values, max_chars=max_chars)), None) is not None:
+            return None
+    empty = [""] * size
+    # Each column once, by name: an Enum member hashes in Python, a str in C.
+    cases_text, updates, targets, channel_texts, count_texts, source_texts = (
+        cells.get(which, empty)
+        for which in (
+            Field.case,
+            Field.update,
+            Field.target,
+            Field.channel,
+            Field.count,
+            Field.source,
+        )
+    )
+    day_texts, reported_texts, externals, emails, notes = (
+        cells.get(which, empty)
+        for which in (
+            Field.action_date,
+            Field.reported_at,
+            Field.external_id,
+            Field.reporter_email,
+            Field.note,
+        )
+    )
+    days: dict[str, date] = {}
+    found_cases: dict[tuple[str, str, date], CaseEntry] = {}
+    found_targets: dict[tuple[int, str], int | None] = {}
+    channels: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    sources: dict[str, str] = {}
+    moments: dict[str, datetime] = {}
+    now = options.now.replace(tzinfo=UTC)  # as read_cells takes it
+    key = None
+    if Field.reporter_email in cells:
+        key = options.reporter_key or require_reporter_key()
+    rows: list[ReportRow] = []
+    try:
+        for position in range(size):
+            day_text = day_texts[position]
+            day = days.get(day_text)
+            if day is None:
+                moment, _ = parse_moment(day_text, order=options.date_order, zone=options.zone)
+                day = days[day_text] = moment.astimezone(options.zone).date()
+                check_action_day(day, today=options.today)
+            reference = (cases_text[position], updates[position], day)
+            case = found_cases.get(reference)
+            if case is None:
+                case = found_cases[reference] = directory.case(*reference)
+            name = targets[position]
+            target_key = (case.id, name)
+            if target_key in found_targets:
+                target = found_targets[target_key]
+            else:
+                target = found_targets[target_key] = directory.target(case, name)
+            channel_text = channel_texts[position]
+            channel = channels.get(channel_text)
+            if channel is None:
+                channel = channels[channel_text] = parse_channel_text(
+                    channel_text, options.channels
+                ).value
+            count_text = count_texts[position]
+            count = counts.get(count_text)
+            if count is None:
+                count = counts[count_text] = parse_count(count_text)
+            source_text = source_texts[position]
+            source = sources.get(source_text)
+            if source is None:
+                source = sources[source_text] = parse_source(source_text, options.source).value
+            reported = now
+            reported_text = reported_texts[position]
+            if reported_text.strip():
+                reported = moments.get(reported_text) or _few_reported(reported_text, options)
+                moments[reported_text] = reported
+            external = _external_id(externals[position])
+            email = emails[position]
+            reporter = hash_reporter(email, key=key) if key and email.strip() else None
+            note = notes[position].strip() or None
+            key_source = source if scope is None else f"{source}@{scope}"
+            if external is not None:
+                dedupe = external_key(key_source, case.id, target or 0, channel, external)
+            elif reporter is not None:
+                dedupe = reporter_key_of(
+                    key_source, case.id, target or 0, channel, day.isoformat(), reporter
+                )
+            else:
+                return None  # anonymous: numbered by Occurrences, in report_frame
+            rows.append(
+                ReportRow(
+                    case.id,
+                    target,
+                    channel,
+                    count,
+                    day,
+                    reported,
+                    source,
+                    external,
+                    reporter,
+                    dedupe,
+                    note,
+                )
+            )
+    except Unreadable:
+        return None
+    return rows
+
+
+def _few_reported(value: str, options: ReadOptions) -> datetime:
+    """One reported time, by `_reported`'s rules; Unreadable where that would refuse it."""
+    moment, _ = parse_moment(value, order=options.date_order, zone=options.zone)
+    utc = moment.astimezone(UTC)
+    if utc > options.now.replace(tzinfo=UTC) + timedelta(days=1):
+        raise Unreadable("is in the future")
+    if utc < datetime(EARLIEST_ACTION_YEAR, 1, 1, tzinfo=UTC):
+        raise Unreadable(f"is before {EARLIEST_ACTION_YEAR}, when the first Urgent Action ran")
+    return utc
+
+
 def _text(values: Any, index: pd.Index | None = None) -> pd.Series:
     """Text as plain Python objects: pandas 3 would otherwise infer its string dtype, which
     costs a conversion here and another one back in `insert_reports`."""
@@ -1222,6 +1372,44 @@ class ReportWriter:
         self.result.batch_id = self.batch.id
         self.result.written += written
         self.result.actions += int(reports["count"].sum())
+        return written
+
+    def write_rows(self, rows: Sequence[ReportRow]) -> int:
+        """`write` for reports `read_few` read: the same dedupe and the same counts (a repeat
+        within the request, or of this batch, is `repeated`; of an earlier batch,
+        `already_imported`), without frames. Every row has a dedupe key."""
+        fresh: dict[str, ReportRow] = {}
+        for row in rows:
+            if row.dedupe_key is None:
+                raise ValueError("write_rows takes reports with dedupe keys only")
+            if row.dedupe_key in fresh:
+                self.result.repeated += 1
+            else:
+                fresh[row.dedupe_key] = row
+        found = self._existing(list(fresh))
+        mine = self.batch.id if self.batch is not None else None
+        for dedupe_key, earlier in found.items():
+            if fresh.pop(dedupe_key, None) is None:
+                continue
+            if earlier is not None and earlier == mine:
+                self.result.repeated += 1
+            else:
+                self.result.already_imported += 1
+                if earlier is not None:
+                    self.result.earlier_batches.add(earlier)
+        if not fresh:
+            return 0
+        if self.batch is None:
+            self.batch = ReportBatch(
+                source=self.result.source,
+                filename=self.result.filename,
+                actor=self.actor.identity,
+                note=self.note,
+            )
+        written = insert_rows(self.session, list(fresh.values()), batch=self.batch)
+        self.result.batch_id = self.batch.id
+        self.result.written += written
+        self.result.actions += sum(row.actions for row in fresh.values())
         return written
 
     def _new(self, reports: pd.DataFrame) -> pd.DataFrame:

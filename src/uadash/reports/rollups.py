@@ -14,6 +14,7 @@ follows the number of cases and months, not the days and targets.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -179,16 +180,22 @@ def add_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
 
 def _upsert(session: Session, table: Table, params: list[dict[str, Any]]) -> None:
     """Add rows (keyed by COARSE_KEY) to a coarse rollup, adding to the rows already there."""
-    dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    session.execute(upsert_statement(_dialect(session), table, tuple(COARSE_KEY)), params)
+
+
+@functools.cache
+def upsert_statement(dialect: str, table: Table, key: tuple[str, ...]) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE adding actions and reports to the row there.
+    Built once per table: its construction cost more than a live request's upsert itself."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = dialect_insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=COARSE_KEY,
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
         set_={
             "actions": table.c.actions + statement.excluded.actions,
             "reports": table.c.reports + statement.excluded.reports,
         },
     )
-    session.execute(statement, params)
 
 
 def subtract_batch(session: Session, batch_id: int) -> None:

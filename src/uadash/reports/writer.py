@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, NamedTuple
 from typing import cast as type_cast
 
 import numpy as np
@@ -29,7 +29,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.orm import Session
 
@@ -99,6 +98,25 @@ class PreparedReports:
 
     def __len__(self) -> int:
         return len(self.case_id)
+
+
+class ReportRow(NamedTuple):
+    """One read report as plain Python values, as `intake.read_few` gives a live request's."""
+
+    case_id: int
+    target_id: int | None
+    channel: str
+    actions: int  # the column `count` (a tuple has a method of that name)
+    action_date: date
+    reported_at: datetime  # timezone-aware
+    source: str
+    external_id: str | None
+    reporter_hash: str | None
+    dedupe_key: str | None
+    note: str | None
+
+
+ROW_OPTIONAL = ("external_id", "reporter_hash", "dedupe_key", "note")
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -380,6 +398,59 @@ def insert_reports(session: Session, reports: pd.DataFrame, *, batch: ReportBatc
     if len(prepared) == 0:
         return 0
     _check_references(session, prepared)
+    return write_prepared(session, prepared, batch=batch)
+
+
+def prepare_rows(rows: Sequence[ReportRow]) -> PreparedReports:
+    """`prepare_reports` for rows already read by the intake's rules (`read_few`): the same
+    checks of the writer's own (counts, channels, sources, text lengths, unique keys), on
+    plain values instead of a frame."""
+    if not rows:
+        raise ReportsError("no reports to prepare")
+    columns = list(zip(*rows, strict=True))
+    for name, values in (("channel", columns[2]), ("source", columns[6])):
+        allowed = CHANNEL_VALUES if name == "channel" else SOURCE_VALUES
+        if not set(values) <= set(allowed):
+            raise ReportsError(f"column {name}: not one of {', '.join(allowed)}", column=name)
+    if any(type(count) is not int or not 1 <= count <= MAX_COUNT for count in columns[3]):
+        raise ReportsError("column count: must be a whole number from 1 to 2147483647")
+    optional: dict[str, np.ndarray] = {}
+    for offset, name in enumerate(ROW_OPTIONAL, start=7):
+        limit = OPTIONAL_COLUMNS[name]
+        values = columns[offset]
+        if limit is not None and any(v is not None and len(v) > limit for v in values):
+            raise ReportsError(f"column {name}: longer than {limit} characters", column=name)
+        optional[name] = np.array(values, dtype=object)
+    keys = [key for key in columns[9] if key is not None]
+    if len(set(keys)) != len(keys):
+        raise ReportsError("column dedupe_key: repeats an earlier row's dedupe_key")
+    targets = columns[1]
+    return PreparedReports(
+        case_id=np.array(columns[0], dtype=np.int64),
+        target_id=np.array([t or 0 for t in targets], dtype=np.int64),
+        target_missing=np.array([t is None for t in targets], dtype=bool),
+        channel=np.array(columns[2], dtype=object),
+        count=np.array(columns[3], dtype=np.int64),
+        action_date=np.array(columns[4], dtype="datetime64[D]"),
+        reported_at=np.array(
+            [moment.astimezone(UTC).replace(tzinfo=None) for moment in columns[5]],
+            dtype="datetime64[us]",
+        ),
+        source=np.array(columns[6], dtype=object),
+        optional=optional,
+    )
+
+
+def insert_rows(session: Session, rows: Sequence[ReportRow], *, batch: ReportBatch) -> int:
+    """`insert_reports` for the rows of a live request (`intake.read_few`), whose cases and
+    targets were found in the directory of this transaction: same checks, same writes."""
+    if not rows:
+        return 0
+    return write_prepared(session, prepare_rows(rows), batch=batch)
+
+
+def write_prepared(session: Session, prepared: PreparedReports, *, batch: ReportBatch) -> int:
+    """Write prepared reports in `batch`, with the rollups and the batch's count."""
     if batch.id is None:
         session.add(batch)
     session.flush()  # the batch needs its id, and the driver below bypasses the ORM
@@ -560,17 +631,9 @@ def _tally_few(reports: PreparedReports) -> list[dict[str, Any]]:
 def _add_to_rollup(session: Session, params: list[dict[str, Any]]) -> None:
     """Upsert a tally (as `_rollup_params` gives it) into action_daily, adding to the rows
     already there."""
-    dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
     # On the Table, not the mapped class: a Core executemany skips the ORM's per-row
     # bookkeeping, which cost more than the upsert itself.
-    statement = dialect_insert(DAILY_TABLE)
-    statement = statement.on_conflict_do_update(
-        index_elements=ROLLUP_KEY,
-        set_={
-            "actions": DAILY_TABLE.c.actions + statement.excluded.actions,
-            "reports": DAILY_TABLE.c.reports + statement.excluded.reports,
-        },
-    )
+    statement = rollups.upsert_statement(_dialect(session), DAILY_TABLE, tuple(ROLLUP_KEY))
     session.execute(statement, params)
 
 

@@ -101,7 +101,7 @@ class ReportForm:
             if case is None:
                 raise Refusal(404, f"There is no Urgent Action {ref} on file. Check the link.")
             if request.method == "GET":
-                return _page(case, _form(case, values={}, problems=[]))
+                return _blank_page(case)
             return await self._post(request, case)
         except Refusal as refusal:
             return _plain(refusal.status, refusal.message)
@@ -130,9 +130,9 @@ class ReportForm:
         values = {name: _one(fields, name) for name in ("count", "action_date", "email")}
         targets = fields.get("target", [])
         channels = fields.get("channel", [])
-        try:
-            taken = await run_in_threadpool(
-                take_form,
+
+        def take() -> tuple[Taken, int]:  # one trip to the thread pool, not two
+            taken = take_form(
                 self.engine,
                 case,
                 target_ids=targets,
@@ -142,7 +142,11 @@ class ReportForm:
                 email=values["email"],
                 submission_id=submission,
             )
-            total = await run_in_threadpool(case_total, self.engine, case.id)
+            found = taken.case_totals.get(case.id)
+            return taken, case_total(self.engine, case.id) if found is None else found
+
+        try:
+            taken, total = await run_in_threadpool(take)
         except Refused as refused:
             kept = {**values, "target": targets, "channel": channels}
             problems = [_wording(p.field, p.message) for p in refused.problems]
@@ -213,6 +217,35 @@ def _page(case: FormCase, body: str, *, status: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers=_headers())
 
 
+# The blank form's page, per case and day, with the two values each copy gets its own
+# (a fresh submission id and its token) left as markers: only they change between GETs.
+_SUBMISSION = "\x00submission\x00"
+_TOKEN = "\x00token\x00"
+_blank_pages: dict[tuple[FormCase, date, str], tuple[str, str, str]] = {}
+
+
+def _blank_page(case: FormCase) -> HTMLResponse:
+    """`_page(case, _form(case, values={}, problems=[]))`, built once per case (a FormCase is
+    new whenever its case changes) and day, with a new submission id and token each time."""
+    if case.closed_because:
+        return _page(case, _form(case, values={}, problems=[]))
+    headers = _headers()
+    key = (case, config.today(), headers["Content-Security-Policy"])
+    parts = _blank_pages.get(key)
+    if parts is None:
+        html = bytes(_page(case, _form(case, values={}, problems=[], marked=True)).body).decode()
+        before, rest = html.split(_SUBMISSION)
+        middle, after = rest.split(_TOKEN)
+        if len(_blank_pages) > 1_000:
+            _blank_pages.clear()
+        parts = _blank_pages[key] = (before, middle, after)
+    submission = secrets.token_urlsafe(18)
+    token = make_token(case_ref=case.ref, submission=submission)
+    before, middle, after = parts
+    # Both are URL-safe base64 and digits: nothing in them needs escaping.
+    return HTMLResponse(before + submission + middle + token + after, headers=headers)
+
+
 def _plain(status: int, message: str) -> HTMLResponse:
     html = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -240,11 +273,18 @@ def _people(people: Sequence[str]) -> str:
     return f'<p class="people">For {escape(" and ".join(people))}</p>'
 
 
-def _form(case: FormCase, *, values: Mapping[str, object], problems: Sequence[str]) -> str:
+def _form(
+    case: FormCase,
+    *,
+    values: Mapping[str, object],
+    problems: Sequence[str],
+    marked: bool = False,
+) -> str:
+    """The form; `marked`: with markers in place of the submission id and token."""
     if case.closed_because:
         return f'<p class="done" role="status">{escape(case.closed_because)}</p>'
-    submission = secrets.token_urlsafe(18)
-    token = make_token(case_ref=case.ref, submission=submission)
+    submission = _SUBMISSION if marked else secrets.token_urlsafe(18)
+    token = _TOKEN if marked else make_token(case_ref=case.ref, submission=submission)
     chosen_targets = set(_list(values.get("target")))
     chosen_channels = set(_list(values.get("channel")))
     today = config.today()

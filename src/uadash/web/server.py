@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import sys
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit
 
 import streamlit as st
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 from streamlit.runtime.pages_manager import PagesManager
 
 from uadash.database import Engine
 from uadash.web import calendar_feed, health, intake_api, report_form, sign_in
+from uadash.web.routing import base_path, routes_of
 
 # Every module of routes, each with `routes(engine) -> list[BaseRoute]`. Add yours here.
 ROUTE_MODULES: Sequence[ModuleType] = (health, sign_in, calendar_feed, report_form, intake_api)
@@ -30,34 +30,9 @@ def script_path() -> Path:
     return APP_SCRIPT if APP_SCRIPT.is_file() else Path.cwd() / "app.py"
 
 
-def base_path(base_url: str | None) -> str:
-    """The path part of a base URL, as Streamlit's `server.baseUrlPath` wants it:
-    `https://example.org/uadash/` and `/uadash` both give `uadash`; none gives ``."""
-    if not base_url:
-        return ""
-    return urlsplit(base_url).path.strip("/")
-
-
 def routes(engine: Engine, *, prefix: str = "") -> list[BaseRoute]:
     """Every module's routes, under `/prefix` when the app is served below a base path."""
-    found: list[BaseRoute] = []
-    for module in ROUTE_MODULES:
-        make: Callable[[Engine], list[BaseRoute]] = module.routes
-        found.extend(_under(prefix, route) for route in make(engine))
-    return found
-
-
-def _under(prefix: str, route: BaseRoute) -> BaseRoute:
-    if not prefix:
-        return route
-    if not isinstance(route, Route):
-        raise TypeError(f"{route!r}: only plain routes can be served below a base path")
-    return Route(
-        f"/{prefix}{route.path}",
-        route.endpoint,
-        methods=sorted(route.methods or ()),
-        name=route.name,
-    )
+    return routes_of(ROUTE_MODULES, engine, prefix=prefix)
 
 
 def build_app(engine: Engine, *, base_url: str | None = None) -> st.App:
