@@ -130,7 +130,18 @@ def test_without_a_key_a_bad_key_or_a_revoked_key_is_401(
     answer = post(client, key, REPORT)
     assert answer.status_code == 401
     assert "API key" in answer.json()["error"]
+    assert answer.headers["WWW-Authenticate"].startswith("Bearer")
     assert report_count(ready) == 0
+
+
+def test_another_method_is_405_and_another_path_404_in_json(client: TestClient, key: str) -> None:
+    for method in ("GET", "PUT", "DELETE"):
+        answer = client.request(method, "/api/v1/reports", headers={"X-API-Key": key})
+        assert (answer.status_code, answer.headers["Allow"]) == (405, "POST"), method
+        assert "send a POST" in answer.json()["error"]
+    assert client.get("/api/v1/osdi/outreaches/").status_code == 405
+    answer = post(client, key, REPORT, path="/api/v1/report")
+    assert answer.status_code == 404 and "/api/v1/reports" in answer.json()["error"]
 
 
 def test_the_key_also_works_as_x_api_key(client: TestClient, key: str) -> None:

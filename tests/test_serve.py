@@ -52,6 +52,10 @@ def test_serve_runs_the_app_and_its_routes_below_the_base_path(tmp_path: Path) -
         assert _get(f"{base}/calendar.ics")[1].startswith(b"BEGIN:VCALENDAR")
         assert b'method="post"' in _get(f"{base}/session/link?token=x")[1]
         assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 404  # only below the base
+        # The API answers a wrong method or path itself, in JSON, not with the app's page.
+        status, body = _get(f"{base}/api/v1/reports")
+        assert (status, json.loads(body)["error"]) == (405, "GET is not taken here: send a POST")
+        assert _get(f"{base}/api/v2/reports")[0] == 404
         assert "An update to the [server] config" not in (tmp_path / "serve.log").read_text()
     finally:
         server.terminate()

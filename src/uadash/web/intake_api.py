@@ -3,8 +3,8 @@ of a CSV import) and `POST /api/v1/osdi/outreaches` (OSDI outreach records). Eac
 its own key (`Authorization: Bearer KEY`, or `X-API-Key: KEY`).
 
 A request is all or nothing: 201 with what was added and what was already there, 400 for
-JSON that cannot be read, 401 without a valid key, 413 when too large, 422 naming every
-problem by report index and field.
+JSON that cannot be read, 401 without a valid key, 404/405 for another path or method, 413
+when too large, 422 naming every problem by report index and field.
 """
 
 from __future__ import annotations
@@ -26,12 +26,28 @@ from uadash.web.throttle import TooLarge, read_body
 MAX_BODY_BYTES = limits.INTAKE_API.file_bytes or 1024 * 1024
 
 
+ENDPOINTS = ("/api/v1/reports", "/api/v1/osdi/outreaches")
+EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
 def routes(engine: Engine) -> list[BaseRoute]:
     api = IntakeApi(engine)
     return [
-        Route("/api/v1/reports", api.reports, methods=["POST"], name="api_reports"),
-        Route("/api/v1/osdi/outreaches", api.outreaches, methods=["POST"], name="api_osdi"),
+        Route(ENDPOINTS[0], api.reports, methods=["POST"], name="api_reports"),
+        Route(ENDPOINTS[1], api.outreaches, methods=["POST"], name="api_osdi"),
+        # Anything else under /api/ is answered here, in JSON, rather than by the dashboard's
+        # page (a GET) or a plain-text 405 that names GET as allowed (a PUT).
+        Route("/api/{rest:path}", elsewhere, methods=EVERY_METHOD, name="api_elsewhere"),
     ]
+
+
+async def elsewhere(request: Request) -> Response:
+    """405 with `Allow: POST` for another method on an endpoint; 404 for any other path."""
+    if f"/api/{request.path_params['rest']}".rstrip("/") in ENDPOINTS:
+        response = _error(405, f"{request.method} is not taken here: send a POST")
+        response.headers["Allow"] = "POST"
+        return response
+    return _error(404, f"no such endpoint: the API has POST {' and POST '.join(ENDPOINTS)}")
 
 
 class IntakeApi:
@@ -59,7 +75,9 @@ class IntakeApi:
     async def _take(self, request: Request, take: Any) -> Response:
         source = await run_in_threadpool(source_for_key, self.engine, _key(request))
         if source is None:
-            return _error(401, "a valid API key is needed (uadash source add NAME makes one)")
+            response = _error(401, "a valid API key is needed (uadash source add NAME makes one)")
+            response.headers["WWW-Authenticate"] = 'Bearer realm="uadash"'
+            return response
         try:
             raw = await read_body(request, MAX_BODY_BYTES)
         except TooLarge as error:
