@@ -23,7 +23,7 @@ today = session.today()
 case = case_picker(engine)
 if case is None:
     st.stop()
-ref = queries.case_ref(case.ua_number, case.update_number)
+ref = st.query_params["case"]  # as the picker wrote it: `44.22-0` once 44.22 has updates
 
 st.title(md(case.title))
 people = ", ".join(str(p["name"]) for p in case.people_at_risk) or "not named"

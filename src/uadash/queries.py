@@ -96,9 +96,18 @@ class CaseChoice:
     ref: str  # the value of `?case=` that opens it
 
 
-def case_ref(ua_number: str, update_number: int) -> str:
-    """The shareable reference of a case: `44.22-2` (update 2), `44.22` for a new UA."""
-    return f"{ua_number}-{update_number}" if update_number else ua_number
+def case_ref(ua_number: str, update_number: int, *, updated: bool = False) -> str:
+    """The shareable reference of a case: `44.22-2` (update 2), `44.22` for a new UA. A
+    reference without an update number opens the UA's latest update, so the first issue of a
+    UA that has been `updated` since is `44.22-0`."""
+    return f"{ua_number}-{update_number}" if update_number or updated else ua_number
+
+
+def updated_uas(engine: Engine) -> set[str]:
+    """The UA numbers that have an update after their first issue."""
+    query = select(Case.ua_number).where(Case.update_number > 0).distinct()
+    with engine.connect() as connection:
+        return set(connection.scalars(query))
 
 
 _REF = re.compile(r"^\s*(?:UA\s*)?(\d+)[./](\d+)(?:\s*[-/ ]\s*(?:update\s*)?(\d+))?\s*$", re.I)
@@ -138,6 +147,7 @@ def case_choices(engine: Engine) -> list[CaseChoice]:
     query = select(Case.id, Case.ua_number, Case.update_number, Case.title)
     with engine.connect() as connection:
         rows = connection.execute(query).all()
+    updated = {row.ua_number for row in rows if row.update_number}
     choices = [
         CaseChoice(
             id=row.id,
@@ -145,7 +155,7 @@ def case_choices(engine: Engine) -> list[CaseChoice]:
             update_number=row.update_number,
             label=_label(row.ua_number, row.update_number),
             title=row.title,
-            ref=case_ref(row.ua_number, row.update_number),
+            ref=case_ref(row.ua_number, row.update_number, updated=row.ua_number in updated),
         )
         for row in rows
     ]
@@ -296,12 +306,14 @@ def list_cases(
     if filters.whole_ua:
         rows = [row for row in rows if row[0] not in replaced]
     empty = (0, 0, 0 if period else None)
+    updated = updated_uas(engine)
     records = [
         _case_record(
             row,
             sums.get(row[1] if filters.whole_ua else row[0], empty),
             today,
             superseded=replaced.get(row[0]),
+            updated=row[1] in updated,
         )
         for row in rows
     ]
@@ -368,7 +380,12 @@ _CASE_FIELDS = (
 
 
 def _case_record(
-    row: tuple[Any, ...], sums: tuple[Any, Any, Any], today: date, *, superseded: str | None = None
+    row: tuple[Any, ...],
+    sums: tuple[Any, Any, Any],
+    today: date,
+    *,
+    superseded: str | None = None,
+    updated: bool = False,
 ) -> tuple[Any, ...]:
     """One row of `list_cases` (CASE_COLUMNS, then the rank it is sorted by) from a row of
     `_CASE_FIELDS`."""
@@ -392,7 +409,7 @@ def _case_record(
     rank = 0 if state.overdue else 1 if state.due_soon else _STATUS_RANK.get(status.value, 6)
     return (
         case_id,
-        case_ref(ua_number, update_number),
+        case_ref(ua_number, update_number, updated=updated),
         _label(ua_number, update_number),
         ua_number,
         update_number,

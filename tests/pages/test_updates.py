@@ -118,3 +118,26 @@ def test_whole_case_tab_saves_every_field_and_the_history_names_each(
         "Saved UA 44.22 \\(update 2\\)" in s.value or "Saved UA 44.22 (update 2)" in s.value
         for s in app.success
     )
+
+
+def test_the_first_issue_of_an_updated_ua_opens_itself_not_the_latest(
+    seed_database: Engine,
+) -> None:
+    """`44.22` opens the UA's latest update, so once 44.22 has updates its first issue is
+    `44.22-0` in the overview's links, the case picker and the page's own links."""
+    draft = draft_from_text(SEED_SAMPLE.read_text(encoding="utf-8"))
+    first = create.create_case(
+        seed_database, replace(draft.case, update_number=0, title="The first issue"), actor=EDITOR
+    )
+    assert first.ref == "44.22"  # as created: the reference it was given then
+    table = open_app().dataframe[0].value
+    links = set(table["link"].str.extract(r"case=(.*)$")[0])
+    assert {"44.22-0", "44.22-2"} <= links and "44.22" not in links
+
+    app = open_app("pages/case.py", case="44.22-0")
+    assert not app.exception
+    assert app.title[0].value == "The first issue"
+    assert app.query_params["case"] == "44.22-0"  # the picker keeps it
+    assert app.selectbox(key="case-picker").value == "44.22-0"
+    latest = open_app("pages/case.py", case="44.22")
+    assert latest.title[0].value != "The first issue"

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from uadash import queries
 from uadash.access import Actor, require
 from uadash.cases.edits import EditRefused, Problem, text_problems
 from uadash.cases.files import TargetSpec, name_key
@@ -280,7 +281,7 @@ def create_case(
             return Created(
                 case_id=case.id,
                 label=case.label,
-                ref=_ref(case),
+                ref=queries.case_ref(case.ua_number, case.update_number),
                 supersedes=supersedes,
             )
     except IntegrityError:
@@ -296,10 +297,6 @@ def create_case(
                 )
             ]
         ) from None
-
-
-def _ref(case: Case) -> str:
-    return f"{case.ua_number}-{case.update_number}" if case.update_number else case.ua_number
 
 
 def is_superseded(engine: Engine, case_id: int) -> str | None:
@@ -344,10 +341,11 @@ def timeline(engine: Engine, ua_number: str) -> list[TimelineEntry]:
             )
         )
     by_superseded = {case.supersedes_id: case for case in cases if case.supersedes_id}
+    updated = any(case.update_number for case in cases)
     return [
         TimelineEntry(
             case_id=case.id,
-            ref=_ref(case),
+            ref=queries.case_ref(case.ua_number, case.update_number, updated=updated),
             label=case.label,
             update_number=case.update_number,
             title=case.title,

@@ -24,6 +24,7 @@ def case_picker(engine: Engine, *, label: str = "Case") -> Case | None:
         st.info("There are no cases yet. Load the case files with `uadash init`.")
         return None
     labels = {choice.ref: f"{choice.label} — {choice.title}" for choice in choices}
+    refs = {choice.id: choice.ref for choice in choices}  # `44.22-0` once 44.22 has updates
 
     wanted = st.query_params.get("case")
     found = None
@@ -32,7 +33,7 @@ def case_picker(engine: Engine, *, label: str = "Case") -> Case | None:
         if found is None:
             st.warning(f"There is no case “{md(wanted, inline=True)}”. Choose one below.")
         else:
-            st.session_state[PICKER_KEY] = queries.case_ref(found.ua_number, found.update_number)
+            st.session_state[PICKER_KEY] = refs.get(found.id)
     if st.session_state.get(PICKER_KEY) not in labels:
         st.session_state[PICKER_KEY] = choices[0].ref
 
@@ -40,7 +41,7 @@ def case_picker(engine: Engine, *, label: str = "Case") -> Case | None:
         label, list(labels), format_func=labels.__getitem__, key=PICKER_KEY, on_change=_to_url
     )
     st.query_params["case"] = ref
-    if found is not None and queries.case_ref(found.ua_number, found.update_number) == ref:
+    if found is not None and refs.get(found.id) == ref:
         return found  # the case the URL named: no second read
     return queries.find_case(engine, ref)
 
