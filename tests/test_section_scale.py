@@ -85,6 +85,13 @@ def test_generated_cases_have_a_sections_shape_and_leave_the_file_cases_alone(
         assert {len(case.targets) for case in generated} <= {1, 2, 3, 4, 5}
         assert len({len(case.targets) for case in generated}) >= 4
         assert any(case.update_number for case in generated)
+        # Each update supersedes the one before it, as an update saved in the app does.
+        by_ref = {(case.ua_number, case.update_number): case.id for case in generated}
+        assert [case.supersedes_id for case in generated if case.update_number] == [
+            by_ref[(case.ua_number, case.update_number - 1)]
+            for case in generated
+            if case.update_number
+        ]
         statuses = {case.status for case in generated}
         assert {CaseStatus.active, CaseStatus.closed} <= statuses
         assert all(case.outcome for case in generated if case.status is CaseStatus.closed)

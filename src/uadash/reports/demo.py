@@ -394,6 +394,12 @@ def generate_section_cases(
         taken = {(u, n) for u, n in session.execute(select(Case.ua_number, Case.update_number))}
         made = _section_cases(cases, years=years, today=today, rng=rng, taken=taken)
         session.add_all(made)
+        session.flush()  # ids, for each update to name the one it supersedes
+        by_ref = {(case.ua_number, case.update_number): case for case in made}
+        for case in made:
+            earlier = by_ref.get((case.ua_number, case.update_number - 1))
+            if case.update_number and earlier is not None:
+                case.supersedes_id = earlier.id
         targets = sum(len(case.targets) for case in made)
     return SectionResult(
         cases=len(made), targets=targets, removed=removed, seconds=time.perf_counter() - started
