@@ -654,7 +654,7 @@ def _write_in(
     batch = _day_batch(session, live, origin=origin, day=read.today, actor=actor)
     writer = ReportWriter(session, result=result, actor=actor, batch=batch)
     if few is not None:
-        writer.write_rows(few)
+        writer.write_rows(few, last_report_at=now)  # with the batch's count, one statement
     elif frame is not None:
         writer.write(frame)
     taken = Taken(
@@ -666,7 +666,7 @@ def _write_in(
     )
     if total_of is not None:  # read before the commit, in the same transaction
         taken.case_totals[total_of] = total_actions_of(session.connection(), [total_of])
-    if result.written:
+    if result.written and few is None:
         session.execute(
             update(ReportBatch).where(ReportBatch.id == batch.id).values(last_report_at=now),
             execution_options={"synchronize_session": False},
