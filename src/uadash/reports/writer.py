@@ -473,6 +473,12 @@ def write_prepared(
     else:
         _executemany_reports(dbapi_connection, prepared, batch_id=batch.id)
     # The daily rollup, then the weekly and monthly ones from the same tally.
+    if len(prepared) <= SMALL_BATCH and _dialect(session) == "postgresql":
+        # A live request on PostgreSQL: the three upserts and the batch's count in one
+        # pipeline on the driver's connection, one round trip instead of four, same order.
+        _pipeline_few(dbapi_connection, prepared, batch_id=batch.id, last_at=last_report_at)
+        session.expire(batch, ["reports", "last_report_at"])
+        return len(prepared)
     if len(prepared) <= SMALL_BATCH:
         params = _tally_few(prepared)
         _add_to_rollup(session, params)
@@ -492,6 +498,53 @@ def write_prepared(
     )
     session.expire(batch, list(values))
     return len(prepared)
+
+
+def _upsert_sql(table: Table, key: Sequence[str]) -> str:
+    names = [*key, "actions", "reports"]
+    return (
+        f"INSERT INTO {table.name} ({', '.join(names)}) "
+        f"VALUES ({', '.join(f'%({name})s' for name in names)}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+        f"actions = {table.name}.actions + EXCLUDED.actions, "
+        f"reports = {table.name}.reports + EXCLUDED.reports"
+    )
+
+
+_PG_UPSERTS = {
+    table: _upsert_sql(table, key)
+    for table, key in (
+        (DAILY_TABLE, ROLLUP_KEY),
+        (rollups.WEEKLY, rollups.COARSE_KEY),
+        (rollups.MONTHLY, rollups.COARSE_KEY),
+    )
+}
+_PG_BATCH_COUNT = (
+    "UPDATE report_batches SET reports = reports + %(added)s, "
+    "last_report_at = COALESCE(%(last_at)s, last_report_at) WHERE id = %(batch_id)s"
+)
+
+
+def _pipeline_few(
+    dbapi_connection: Any,
+    prepared: PreparedReports,
+    *,
+    batch_id: int,
+    last_at: datetime | None,
+) -> None:
+    """`_add_to_rollup`, `rollups.add_rows` and the batch's count for a live request's few
+    reports on PostgreSQL, sent together (psycopg's pipeline): daily, weekly, monthly, then
+    the batch, the order every writer locks rows in."""
+    daily = _tally_few(prepared)
+    coarse = rollups.coarse_rows(daily)
+    with dbapi_connection.pipeline(), dbapi_connection.cursor() as cursor:
+        cursor.executemany(_PG_UPSERTS[DAILY_TABLE], daily)
+        for table, rows in coarse.items():
+            cursor.executemany(_PG_UPSERTS[table], rows)
+        cursor.execute(
+            _PG_BATCH_COUNT,
+            {"added": len(prepared), "last_at": last_at, "batch_id": batch_id},
+        )
 
 
 def _dialect(session: Session) -> str:
