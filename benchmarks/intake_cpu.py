@@ -32,18 +32,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--database-prefix", default="uadash_cpu")
     options = parser.parse_args(argv)
     os.environ["UADASH_REPORTER_KEY"] = "bench-reporter-key-" + "0" * 40
     os.environ["UADASH_FORM_RATE_PER_ADDRESS"] = "10000000/60"
     os.environ["UADASH_FORM_RATE_PER_CASE"] = "10000000/60"
     with tempfile.TemporaryDirectory(prefix="uadash-cpu-") as scratch:
         url = options.database_url or f"sqlite:///{Path(scratch) / 'cpu.db'}"
-        if url.startswith("postgresql"):
+        fresh = url.startswith("postgresql")
+        if fresh:
             from intake_load import fresh_postgres  # type: ignore[import-not-found]
 
-            url = fresh_postgres(url)
+            url = fresh_postgres(url, options.database_prefix)
         os.environ["UADASH_DATABASE_URL"] = url
-        run(url, options)
+        try:
+            run(url, options)
+        finally:
+            if fresh:
+                from intake_load import drop_postgres
+
+                drop_postgres(url)
     return 0
 
 

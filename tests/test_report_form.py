@@ -267,3 +267,22 @@ def test_each_blank_form_has_its_own_submission_and_token_and_follows_its_case(
         assert case is not None
         case.title = "A title changed meanwhile"
     assert "A title changed meanwhile" in client.get(FORM).text
+
+
+def test_a_post_after_the_form_was_closed_elsewhere_is_refused_and_takes_nothing(
+    client: TestClient, ready: Engine
+) -> None:
+    # The form was served (and its case kept by the process) before it was closed: the post
+    # finds that out in its own transaction, not from the kept copy.
+    fields = filled(client)
+    case = find_case(ready, "44.22-2")
+    assert case is not None
+    set_report_form(ready, case.id, open_=False, actor=EDITOR)
+    answer = client.post(FORM, data=fields)
+    assert answer.status_code == 409 and "closed for now" in answer.text
+    assert report_count(ready) == 0
+    # And the other way round: a closed copy kept, the form opened again meanwhile.
+    assert "closed for now" in client.get(FORM).text
+    set_report_form(ready, case.id, open_=True, actor=EDITOR)
+    assert "We added" in client.post(FORM, data=fields).text
+    assert report_count(ready) > 0

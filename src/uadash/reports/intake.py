@@ -1374,10 +1374,13 @@ class ReportWriter:
         self.result.actions += int(reports["count"].sum())
         return written
 
-    def write_rows(self, rows: Sequence[ReportRow]) -> int:
+    def write_rows(
+        self, rows: Sequence[ReportRow], *, last_report_at: datetime | None = None
+    ) -> int:
         """`write` for reports `read_few` read: the same dedupe and the same counts (a repeat
         within the request, or of this batch, is `repeated`; of an earlier batch,
-        `already_imported`), without frames. Every row has a dedupe key."""
+        `already_imported`), without frames. Every row has a dedupe key. `last_report_at`:
+        set on the batch with its count when anything is written."""
         fresh: dict[str, ReportRow] = {}
         for row in rows:
             if row.dedupe_key is None:
@@ -1406,7 +1409,9 @@ class ReportWriter:
                 actor=self.actor.identity,
                 note=self.note,
             )
-        written = insert_rows(self.session, list(fresh.values()), batch=self.batch)
+        written = insert_rows(
+            self.session, list(fresh.values()), batch=self.batch, last_report_at=last_report_at
+        )
         self.result.batch_id = self.batch.id
         self.result.written += written
         self.result.actions += sum(row.actions for row in fresh.values())

@@ -12,9 +12,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
+from typing import cast as type_cast
 
 import psycopg
 from sqlalchemy import Engine, func, select, update
@@ -255,6 +256,13 @@ class FormCase:
     targets: tuple[FormTarget, ...]
     closed_because: str | None
     newer_ref: str | None = None
+    # The cases stamp this was read at: a write checks it against the stamp it reads in its
+    # own transaction (`StaleCase` when they differ), so a post can use the kept copy.
+    stamp: tuple[Any, ...] = field(default=(), compare=False)
+
+
+class StaleCase(Exception):
+    """The cases changed since the form's case was read: read it again and retry."""
 
 
 # Cases change rarely and every change bumps a case's version, so what the form shows of a
@@ -281,12 +289,29 @@ def _remembered(key: tuple[Any, ...], stamp: tuple[Any, ...], make: Any) -> Any:
     return value
 
 
-def form_case(engine: Engine, ref: str) -> FormCase | None:
-    """The case a form link names (`44.22-2`), or None when there is no such case."""
+def form_case(engine: Engine, ref: str, *, kept: bool = False) -> FormCase | None:
+    """The case a form link names (`44.22-2`), or None when there is no such case.
+
+    `kept`: the copy this process keeps, if any, without reading the cases stamp; for a post,
+    whose write checks the copy's stamp in its transaction (`take_form` raises `StaleCase`)."""
+    key = ("form", engine.url.render_as_string(hide_password=False), ref)
+    if kept:
+        with _cache_lock:
+            found_kept = _cached.get(key)
+        # Only an open one: a copy that refuses (closed, superseded) is read again, since the
+        # refusal would come before any write could find the copy out of date.
+        if found_kept is not None and found_kept[1] is not None:
+            copy = type_cast(FormCase, found_kept[1])
+            if not copy.closed_because:
+                return copy
     with engine.connect() as connection:
         stamp = _cases_stamp(connection)
-    key = ("form", engine.url.render_as_string(hide_password=False), ref)
-    found: FormCase | None = _remembered(key, stamp, lambda: _form_case(engine, ref))
+
+    def make() -> FormCase | None:
+        made = _form_case(engine, ref)
+        return None if made is None else replace(made, stamp=stamp)
+
+    found: FormCase | None = _remembered(key, stamp, make)
     return found
 
 
@@ -408,6 +433,7 @@ def take_form(
         source=None,
         origin=ReportSource.form,
         total_of=case.id,
+        expect_stamp=case.stamp or None,
     )
     taken.received = 1
     return taken
@@ -431,6 +457,7 @@ def _write(
     origin: ReportSource,
     found: Sequence[ItemProblem] = (),
     total_of: int | None = None,
+    expect_stamp: tuple[Any, ...] | None = None,
 ) -> Taken:
     """Read the cells and write them into the source's batch of today, in one transaction.
     `found`: problems already found in the request, refused together with the cells' own;
@@ -451,6 +478,7 @@ def _write(
                 read=read,
                 found=found,
                 total_of=total_of,
+                expect_stamp=expect_stamp,
             )
         )
         if grouped is not None:
@@ -468,6 +496,7 @@ def _write(
                 read=read,
                 found=found,
                 total_of=total_of,
+                expect_stamp=expect_stamp,
             )
         except RACES as error:
             # Lost a race with an identical request (its dedupe keys won), or the form's
@@ -593,6 +622,7 @@ def _write_once(
     read: Any,
     found: Sequence[ItemProblem],
     total_of: int | None = None,
+    expect_stamp: tuple[Any, ...] | None = None,
 ) -> Taken:
     with Session(engine, expire_on_commit=False) as session:
         session.begin()
@@ -607,6 +637,7 @@ def _write_once(
                 read=read,
                 found=found,
                 total_of=total_of,
+                expect_stamp=expect_stamp,
             )
             if taken.added:
                 session.commit()
@@ -629,10 +660,13 @@ def _write_in(
     read: Any,
     found: Sequence[ItemProblem],
     total_of: int | None = None,
+    expect_stamp: tuple[Any, ...] | None = None,
 ) -> Taken:
     """The work of one request in the session's transaction, up to (not including) its commit."""
     engine = session.get_bind().engine
     stamp = _cases_stamp(session.connection())
+    if expect_stamp is not None and stamp != expect_stamp:
+        raise StaleCase()
     key = ("directory", engine.url.render_as_string(hide_password=False))
     directory = _remembered(key, stamp, lambda: Directory.load(session))
     live = source or _form_source(session)
@@ -654,7 +688,7 @@ def _write_in(
     batch = _day_batch(session, live, origin=origin, day=read.today, actor=actor)
     writer = ReportWriter(session, result=result, actor=actor, batch=batch)
     if few is not None:
-        writer.write_rows(few)
+        writer.write_rows(few, last_report_at=now)  # with the batch's count, one statement
     elif frame is not None:
         writer.write(frame)
     taken = Taken(
@@ -666,7 +700,7 @@ def _write_in(
     )
     if total_of is not None:  # read before the commit, in the same transaction
         taken.case_totals[total_of] = total_actions_of(session.connection(), [total_of])
-    if result.written:
+    if result.written and few is None:
         session.execute(
             update(ReportBatch).where(ReportBatch.id == batch.id).values(last_report_at=now),
             execution_options={"synchronize_session": False},

@@ -160,8 +160,15 @@ def add_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """`add_tally` for a tally given as rows (case_id, target_key, channel, day as a date,
     actions, reports), as the writer has it for the few reports of a live request: summed in
     plain Python, since a pandas group-by costs milliseconds whatever its size."""
+    for table, params in coarse_rows(rows).items():
+        _upsert(session, table, params)
+
+
+def coarse_rows(rows: Sequence[Mapping[str, Any]]) -> dict[Table, list[dict[str, Any]]]:
+    """What `add_rows` upserts: per coarse table, its rows (COARSE_KEY, actions, reports)."""
+    found: dict[Table, list[dict[str, Any]]] = {}
     if not rows:
-        return
+        return found
     for bucket, table in COARSE.items():
         start = week_start if bucket == "week" else month_start
         sums: dict[tuple[Any, ...], list[int]] = {}
@@ -171,11 +178,8 @@ def add_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
             entry[0] += int(row["actions"])
             entry[1] += int(row["reports"])
         # Sorted by key, as in `add_tally`.
-        _upsert(
-            session,
-            table,
-            [dict(zip(_NAMES, (*key, *sums[key]), strict=True)) for key in sorted(sums)],
-        )
+        found[table] = [dict(zip(_NAMES, (*key, *sums[key]), strict=True)) for key in sorted(sums)]
+    return found
 
 
 def _upsert(session: Session, table: Table, params: list[dict[str, Any]]) -> None:

@@ -441,16 +441,29 @@ def prepare_rows(rows: Sequence[ReportRow]) -> PreparedReports:
     )
 
 
-def insert_rows(session: Session, rows: Sequence[ReportRow], *, batch: ReportBatch) -> int:
+def insert_rows(
+    session: Session,
+    rows: Sequence[ReportRow],
+    *,
+    batch: ReportBatch,
+    last_report_at: datetime | None = None,
+) -> int:
     """`insert_reports` for the rows of a live request (`intake.read_few`), whose cases and
     targets were found in the directory of this transaction: same checks, same writes."""
     if not rows:
         return 0
-    return write_prepared(session, prepare_rows(rows), batch=batch)
+    return write_prepared(session, prepare_rows(rows), batch=batch, last_report_at=last_report_at)
 
 
-def write_prepared(session: Session, prepared: PreparedReports, *, batch: ReportBatch) -> int:
-    """Write prepared reports in `batch`, with the rollups and the batch's count."""
+def write_prepared(
+    session: Session,
+    prepared: PreparedReports,
+    *,
+    batch: ReportBatch,
+    last_report_at: datetime | None = None,
+) -> int:
+    """Write prepared reports in `batch`, with the rollups and the batch's count (and, when
+    given, its `last_report_at`, in the same statement: one round trip less per request)."""
     if batch.id is None:
         session.add(batch)
     session.flush()  # the batch needs its id, and the driver below bypasses the ORM
@@ -460,6 +473,12 @@ def write_prepared(session: Session, prepared: PreparedReports, *, batch: Report
     else:
         _executemany_reports(dbapi_connection, prepared, batch_id=batch.id)
     # The daily rollup, then the weekly and monthly ones from the same tally.
+    if len(prepared) <= SMALL_BATCH and _dialect(session) == "postgresql":
+        # A live request on PostgreSQL: the three upserts and the batch's count in one
+        # pipeline on the driver's connection, one round trip instead of four, same order.
+        _pipeline_few(dbapi_connection, prepared, batch_id=batch.id, last_at=last_report_at)
+        session.expire(batch, ["reports", "last_report_at"])
+        return len(prepared)
     if len(prepared) <= SMALL_BATCH:
         params = _tally_few(prepared)
         _add_to_rollup(session, params)
@@ -470,14 +489,62 @@ def write_prepared(session: Session, prepared: PreparedReports, *, batch: Report
         rollups.add_tally(session, tally)
     # Added in SQL, not read and written back: live reports append to one batch per source
     # and day from many requests at once, and a read-modify-write would lose some of them.
+    values: dict[str, Any] = {"reports": ReportBatch.reports + len(prepared)}
+    if last_report_at is not None:
+        values["last_report_at"] = last_report_at
     session.execute(
-        update(ReportBatch)
-        .where(ReportBatch.id == batch.id)
-        .values(reports=ReportBatch.reports + len(prepared)),
+        update(ReportBatch).where(ReportBatch.id == batch.id).values(values),
         execution_options={"synchronize_session": False},
     )
-    session.expire(batch, ["reports"])
+    session.expire(batch, list(values))
     return len(prepared)
+
+
+def _upsert_sql(table: Table, key: Sequence[str]) -> str:
+    names = [*key, "actions", "reports"]
+    return (
+        f"INSERT INTO {table.name} ({', '.join(names)}) "
+        f"VALUES ({', '.join(f'%({name})s' for name in names)}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+        f"actions = {table.name}.actions + EXCLUDED.actions, "
+        f"reports = {table.name}.reports + EXCLUDED.reports"
+    )
+
+
+_PG_UPSERTS = {
+    table: _upsert_sql(table, key)
+    for table, key in (
+        (DAILY_TABLE, ROLLUP_KEY),
+        (rollups.WEEKLY, rollups.COARSE_KEY),
+        (rollups.MONTHLY, rollups.COARSE_KEY),
+    )
+}
+_PG_BATCH_COUNT = (
+    "UPDATE report_batches SET reports = reports + %(added)s, "
+    "last_report_at = COALESCE(%(last_at)s, last_report_at) WHERE id = %(batch_id)s"
+)
+
+
+def _pipeline_few(
+    dbapi_connection: Any,
+    prepared: PreparedReports,
+    *,
+    batch_id: int,
+    last_at: datetime | None,
+) -> None:
+    """`_add_to_rollup`, `rollups.add_rows` and the batch's count for a live request's few
+    reports on PostgreSQL, sent together (psycopg's pipeline): daily, weekly, monthly, then
+    the batch, the order every writer locks rows in."""
+    daily = _tally_few(prepared)
+    coarse = rollups.coarse_rows(daily)
+    with dbapi_connection.pipeline(), dbapi_connection.cursor() as cursor:
+        cursor.executemany(_PG_UPSERTS[DAILY_TABLE], daily)
+        for table, rows in coarse.items():
+            cursor.executemany(_PG_UPSERTS[table], rows)
+        cursor.execute(
+            _PG_BATCH_COUNT,
+            {"added": len(prepared), "last_at": last_at, "batch_id": batch_id},
+        )
 
 
 def _dialect(session: Session) -> str:

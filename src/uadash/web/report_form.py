@@ -26,7 +26,15 @@ from starlette.routing import BaseRoute, Route
 
 from uadash import config, limits
 from uadash.reports.intake import IntakeError
-from uadash.reports.live import FormCase, Refused, Taken, case_total, form_case, take_form
+from uadash.reports.live import (
+    FormCase,
+    Refused,
+    StaleCase,
+    Taken,
+    case_total,
+    form_case,
+    take_form,
+)
 from uadash.vocab import Channel
 from uadash.web.throttle import RateLimiter, TooLarge, client_address, read_body
 from uadash.wording import long_date, plural
@@ -97,7 +105,9 @@ class ReportForm:
     async def endpoint(self, request: Request) -> Response:
         ref = request.path_params["ref"]
         try:
-            case = await run_in_threadpool(form_case, self.engine, ref)
+            # A post may use the kept copy: its write checks that copy's stamp (StaleCase).
+            kept = request.method != "GET"
+            case = await run_in_threadpool(lambda: form_case(self.engine, ref, kept=kept))
             if case is None:
                 raise Refusal(404, f"There is no Urgent Action {ref} on file. Check the link.")
             if request.method == "GET":
@@ -131,22 +141,25 @@ class ReportForm:
         targets = fields.get("target", [])
         channels = fields.get("channel", [])
 
-        def take() -> tuple[Taken, int]:  # one trip to the thread pool, not two
-            taken = take_form(
-                self.engine,
-                case,
-                target_ids=targets,
-                channels=channels,
-                count=values["count"],
-                action_date=values["action_date"],
-                email=values["email"],
-                submission_id=submission,
-            )
-            found = taken.case_totals.get(case.id)
-            return taken, case_total(self.engine, case.id) if found is None else found
+        def take() -> tuple[Taken, int, FormCase]:  # one trip to the thread pool, not two
+            current = case
+            try:
+                taken = self._take(current, targets, channels, values, submission)
+            except StaleCase:  # the kept copy is out of date: read the case again
+                fresh = form_case(self.engine, ref)
+                if fresh is None:
+                    raise Refusal(404, f"There is no Urgent Action {ref} on file.") from None
+                if fresh.closed_because:
+                    raise Refusal(409, fresh.closed_because) from None
+                current = fresh
+                taken = self._take(current, targets, channels, values, submission)
+            found = taken.case_totals.get(current.id)
+            total = case_total(self.engine, current.id) if found is None else found
+            return taken, total, current
 
+        ref = request.path_params["ref"]
         try:
-            taken, total = await run_in_threadpool(take)
+            taken, total, case = await run_in_threadpool(take)
         except Refused as refused:
             kept = {**values, "target": targets, "channel": channels}
             problems = [_wording(p.field, p.message) for p in refused.problems]
@@ -154,6 +167,25 @@ class ReportForm:
         except IntakeError as error:
             raise Refusal(503, str(error)) from None
         return _page(case, _thanks(case, taken, total, targets, channels, values))
+
+    def _take(
+        self,
+        case: FormCase,
+        targets: list[str],
+        channels: list[str],
+        values: dict[str, str],
+        submission: str,
+    ) -> Taken:
+        return take_form(
+            self.engine,
+            case,
+            target_ids=targets,
+            channels=channels,
+            count=values["count"],
+            action_date=values["action_date"],
+            email=values["email"],
+            submission_id=submission,
+        )
 
 
 # --- tokens -------------------------------------------------------------------------------------
