@@ -69,7 +69,7 @@ everything = span.everything
 shown = session.cached(
     figures.figures, filters=queries.CaseFilter(case_ids=(case.id,)), comparison=comparison
 )
-cards = card_row("case-figures")
+cards = card_row("case-figures", least="14rem")
 change_metric(
     cards,
     f"Actions reported · {comparison.label}",

@@ -126,7 +126,9 @@ def test_present_shows_every_digit_at_projector_sizes(
     page.close()
 
 
-@pytest.mark.parametrize(("width", "height"), [(390, 844), (820, 1180), (1024, 768)])
+@pytest.mark.parametrize(
+    ("width", "height"), [(390, 844), (820, 1180), (1024, 768), (1280, 800), (1440, 900)]
+)
 @pytest.mark.parametrize(
     "path", ["/", "/case?case=52.26-2&period=lifetime", "/present?period=this-year"]
 )

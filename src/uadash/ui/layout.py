@@ -26,15 +26,20 @@ def side_by_side(
         return st.container(key=wide), st.container(key=narrow)
 
 
-def card_row(key: str, *, least: str = "12rem", first: str = "22rem") -> DeltaGenerator:
+def card_row(key: str, *, least: str = "11.5rem", first: str = "15rem") -> DeltaGenerator:
     """A row of cards (`st.metric`) that wraps onto more rows rather than cut a card's label
     or digits: each card at least `least` wide, the first (the one with a comparison under
-    its figure) at least `first` and half as wide again as the others."""
+    its figure, which wraps onto a line of its own when it does not fit) at least `first` and
+    half as wide again as the others."""
     cards = f'.st-key-{key} > [data-testid="stElementContainer"]'
     st.html(
         "<style>"
         f"{cards} {{ flex: 1 1 {least}; min-width: {least}; }}"
         f"{cards}:first-child {{ flex: 1.5 1 {first}; min-width: {first}; }}"
+        # The comparison under a figure goes onto a line of its own rather than be cut.
+        f'.st-key-{key} div:has(> [data-testid="stMetricDeltaDescription"])'
+        " { flex-wrap: wrap; row-gap: 0.25rem; }"
+        f'.st-key-{key} [data-testid="stMetricDeltaDescription"] * {{ white-space: normal; }}'
         "</style>"
     )
     return st.container(key=key, horizontal=True, gap="medium")
