@@ -1199,7 +1199,19 @@ def read_few(
             return None
     empty = [""] * size
     # Each column once, by name: an Enum member hashes in Python, a str in C.
-    cases_text, updates, targets, channel_texts, count_texts, source_texts = (
+    (
+        cases_text,
+        updates,
+        targets,
+        channel_texts,
+        count_texts,
+        source_texts,
+        day_texts,
+        reported_texts,
+        externals,
+        emails,
+        notes,
+    ) = (
         cells.get(which, empty)
         for which in (
             Field.case,
@@ -1208,11 +1220,6 @@ def read_few(
             Field.channel,
             Field.count,
             Field.source,
-        )
-    )
-    day_texts, reported_texts, externals, emails, notes = (
-        cells.get(which, empty)
-        for which in (
             Field.action_date,
             Field.reported_at,
             Field.external_id,
